@@ -1,0 +1,41 @@
+"""Development settings for the Dateline sample site (``make build``)."""
+
+AUTHOR = "Dateline Sample Newsroom"
+SITENAME = "The Harbour Vale Explainer"
+SITEURL = ""
+
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["dateline"]
+
+# Templates escape every value; HTML (content, summaries) is passed with |safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "pages/{slug}/"
+PAGE_SAVE_AS = "pages/{slug}/index.html"
+
+# Feeds need absolute links; in development they point at `make serve`.
+FEED_DOMAIN = "http://127.0.0.1:8000"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+DEFAULT_PAGINATION = 10
+RELATIVE_URLS = True
+TYPOGRIFY = True
+
+# --- Dateline (see README for every setting and its default) -----------------
+DATELINE_SITE_DESCRIPTION = (
+    "Explainers about Harbour Vale that say, in public, when and how they changed."
+)
+# Ids in the updates feed; keep this fixed forever, even if SITEURL changes.
+DATELINE_ID_AUTHORITY = "harbourvale.example"

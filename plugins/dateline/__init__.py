@@ -1,0 +1,61 @@
+"""Dateline: dated, typed entries for updatable explainers, as a Pelican plugin.
+
+The pipeline, one module a step:
+
+* ``scan`` / ``syntax`` — find ``:::`` blocks in the source, with line numbers;
+* ``markdown_ext`` / ``reader`` — render them in place and keep them, as
+  ``Entry`` objects (``model``), in the cached reader metadata;
+* ``generator`` — check them against ``Date:`` and the clock, attach each
+  article's ``Revisions`` model, refuse the build on any problem;
+* ``jsonld``, ``log``, ``feed``, ``sitemap`` — what readers and machines get.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pelican import signals
+from pelican.readers import MarkdownReader
+
+from .filters import FILTERS
+from .generator import BuildRefused, DatelineGenerator
+from .reader import DatelineMarkdownReader
+from .settings import apply_defaults
+
+__all__ = ["BuildRefused", "register"]
+
+EXTENSION = "dateline.markdown_ext"
+
+
+def configure(pelican: Any) -> None:
+    """Fill in DATELINE_* defaults; add the Markdown extension and Jinja filters."""
+    settings = pelican.settings
+    apply_defaults(settings)
+    markdown = dict(settings["MARKDOWN"])
+    configs = dict(markdown.get("extension_configs", {}))
+    configs[EXTENSION] = {
+        "kinds": settings["DATELINE_KINDS"],
+        "timezone": settings.get("TIMEZONE") or "UTC",
+        "date_format": settings["DATELINE_DATE_FORMAT"],
+        "datetime_format": settings["DATELINE_DATETIME_FORMAT"],
+        "summary_length": settings["DATELINE_SUMMARY_LENGTH"],
+    }
+    markdown["extension_configs"] = configs
+    markdown["extensions"] = [*markdown.get("extensions", []), EXTENSION]
+    settings["MARKDOWN"] = markdown
+    settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
+
+
+def use_reader(readers: Any) -> None:
+    for extension in MarkdownReader.file_extensions:
+        readers.reader_classes[extension] = DatelineMarkdownReader
+
+
+def add_generator(pelican: Any) -> type[DatelineGenerator]:
+    return DatelineGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(configure)
+    signals.readers_init.connect(use_reader)
+    signals.get_generators.connect(add_generator)

@@ -1,0 +1,139 @@
+"""The model and write steps: run once, after Pelican has read every file.
+
+``generate_context`` checks every article and page against the build time,
+attaches its model (``content.dateline``), and refuses the build if any file
+has a problem: all problems of all files in one message, before anything is
+written. ``generate_output`` writes the updates page, the updates feed and
+the sitemap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican.generators import Generator
+
+from .feed import updates_feed
+from .jsonld import news_article
+from .log import LogItem, revision_log
+from .model import Entry, build_revisions, check_entries
+from .reader import ENTRIES, PROBLEMS
+from .scan import Problem
+from .settings import setting
+from .sitemap import sitemap
+
+_CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+
+
+class BuildRefused(Exception):
+    """Input Dateline will not publish; the message is one ``file:line: why`` per line."""
+
+    exitcode = 1
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class DatelineGenerator(Generator):
+    """Check and model every content object; write the site-wide outputs."""
+
+    log: list[LogItem]
+
+    def generate_context(self) -> None:
+        zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        now = datetime.now(zone)
+        problems: list[tuple[str, int, str]] = []
+        for content in self._all_content():
+            source = self._source(content)
+            for problem in self._attach_model(content, zone, now):
+                problems.append((source, problem.line, problem.message))
+        if problems:
+            raise BuildRefused([f"{path}:{line}: {why}" for path, line, why in sorted(problems)])
+        articles = self.context.get("articles", [])
+        self.log = revision_log(articles)
+        self.context["revision_log"] = self.log
+
+    def generate_output(self, writer: Any) -> None:
+        updates_as = self.settings["DATELINE_UPDATES_SAVE_AS"]
+        if updates_as:
+            writer.write_file(
+                updates_as,
+                self.get_template("updates"),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=self.settings["DATELINE_UPDATES_URL"],
+                revision_log=self.log,
+                page_name="updates",
+            )
+        feed_path = self.settings["DATELINE_FEED_PATH"]
+        if feed_path:
+            with self._open(feed_path) as out:
+                updates_feed(self.log, self.settings).write(out, "utf-8")
+        sitemap_path = self.settings["DATELINE_SITEMAP_PATH"]
+        if sitemap_path:
+            contents = [*self.context.get("articles", []), *self.context.get("pages", [])]
+            with self._open(sitemap_path) as out:
+                out.write(sitemap(contents, self.settings["SITEURL"]))
+
+    def _all_content(self) -> Iterator[Any]:
+        for name in _CONTENT_LISTS:
+            for content in self.context.get(name, []):
+                yield content
+                yield from getattr(content, "translations", [])
+
+    def _attach_model(self, content: Any, zone: ZoneInfo, now: datetime) -> list[Problem]:
+        problems: list[Problem] = list(content.metadata.get(PROBLEMS, []))
+        entries: list[Entry] = content.metadata.get(ENTRIES, [])
+        published = getattr(content, "date", None)
+        if published is None:
+            content.dateline = None
+            return problems
+        visible, late = check_entries(
+            entries, published, now, setting(self.settings, "DATELINE_ALLOW_SCHEDULED")
+        )
+        problems.extend(late)
+        for held_back in set(entries) - set(visible):
+            content._content = _without_entry(content._content, held_back.anchor)
+        revisions = build_revisions(
+            visible,
+            published,
+            _declared_modified(content, zone),
+            (self.settings["DATELINE_DATE_FORMAT"], self.settings["DATELINE_DATETIME_FORMAT"]),
+            zone,
+        )
+        json_ld = news_article(
+            content, revisions, self.settings["SITEURL"], self.settings["DATELINE_CORRECTION_KINDS"]
+        )
+        content.dateline = replace(revisions, json_ld=json_ld)
+        # Pelican's article feeds take <updated> from ``modified``.
+        content.modified = revisions.modified
+        return problems
+
+    def _source(self, content: Any) -> str:
+        project = os.path.dirname(os.path.abspath(self.settings["PATH"]))
+        return os.path.relpath(content.source_path, project)
+
+    def _open(self, relative: str) -> Any:
+        path = os.path.join(self.output_path, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return open(path, "w", encoding="utf-8")
+
+
+def _declared_modified(content: Any, zone: ZoneInfo) -> datetime | None:
+    declared = content.metadata.get("modified")
+    if not isinstance(declared, datetime):
+        return None
+    return declared if declared.tzinfo else declared.replace(tzinfo=zone)
+
+
+def _without_entry(html: str, anchor: str) -> str:
+    """``html`` without the entry ``anchor`` (a scheduled entry not yet due)."""
+    pattern = rf'<aside [^>]*\bid="{re.escape(anchor)}"[^>]*>.*?</aside>\n?'
+    return re.sub(pattern, "", html, count=1, flags=re.DOTALL)

@@ -1,0 +1,31 @@
+"""The site-wide log: every visible entry of every published article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Entry
+
+
+@dataclass(frozen=True)
+class LogItem:
+    """One line of the updates page and one item of the updates feed."""
+
+    article: Any
+    entry: Entry
+
+
+def revision_log(articles: Iterable[Any]) -> list[LogItem]:
+    """All entries of ``articles``, newest first (by instant, not by text)."""
+    items = [
+        LogItem(article, entry)
+        for article in articles
+        if article.dateline is not None
+        for entry in article.dateline.entries
+    ]
+    items.sort(
+        key=lambda item: (item.entry.when, item.article.url, item.entry.anchor), reverse=True
+    )
+    return items

@@ -1,0 +1,221 @@
+"""Python-Markdown extension for ``:::`` entry blocks.
+
+Three processors, in the house style of ``admonition`` and ``footnotes``:
+
+* a preprocessor scans the raw lines (before ``meta`` and ``fenced_code``
+  touch them, so line numbers are the source file's) and swaps each entry's
+  fences for placeholder lines;
+* a block processor turns each placeholder pair into an ``<aside>`` whose body
+  Markdown parses like any other;
+* a postprocessor lifts each rendered body out of the final HTML, so feeds
+  and history lists get exactly what readers see.
+
+After ``convert()``, ``md.dateline`` holds the entries and the problems,
+the way ``md.Meta`` holds metadata.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markdown import Markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.util import ETX, STX, AtomicString
+
+from .model import Entry, anchor_for, format_time
+from .scan import Block, Problem, scan
+from .settings import DEFAULTS
+from .text import first_sentence
+
+# Whitespace normalisation (priority 30) strips STX/ETX from the source, so
+# these placeholders can never come from an editor's text.
+_OPEN = STX + "dateline-open:{}" + ETX
+_CLOSE = STX + "dateline-close:{}" + ETX
+_BODY_START = STX + "dateline-body:{}" + ETX
+_BODY_END = STX + "dateline-end:{}" + ETX
+_OPEN_RE = re.compile(re.escape(STX) + r"dateline-open:(\d+)" + re.escape(ETX))
+_BODY_RE = re.compile(
+    re.escape(STX)
+    + r"dateline-body:(\d+)"
+    + re.escape(ETX)
+    + r"(.*?)"
+    + re.escape(STX)
+    + r"dateline-end:\1"
+    + re.escape(ETX),
+    re.DOTALL,
+)
+
+
+@dataclass
+class EntryScan:
+    """The result of one conversion: well-formed entries and problems."""
+
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class EntryPreprocessor(Preprocessor):
+    """Scan the source; replace each entry's fences with placeholder blocks."""
+
+    def __init__(self, md: Markdown, extension: DatelineExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        blocks, problems = scan(lines, self.extension.kinds, self.extension.zone)
+        self.extension.blocks = blocks
+        self.md.dateline.problems = problems
+        fences = {}
+        for number, block in enumerate(blocks):
+            fences[block.start] = _OPEN.format(number)
+            fences[block.end] = _CLOSE.format(number)
+        output: list[str] = []
+        for index, line in enumerate(lines):
+            if index in fences:
+                output.extend(("", fences[index], ""))
+            else:
+                output.append(line)
+        return output
+
+
+class EntryBlockProcessor(BlockProcessor):
+    """Render one entry: an ``<aside>`` with its label and its parsed body."""
+
+    def __init__(self, parser: Any, extension: DatelineExtension) -> None:
+        super().__init__(parser)
+        self.extension = extension
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return _OPEN_RE.fullmatch(block.strip()) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        match = _OPEN_RE.fullmatch(blocks.pop(0).strip())
+        assert match is not None  # test() said so
+        number = int(match[1])
+        closing = _CLOSE.format(number)
+        body_blocks: list[str] = []
+        while blocks and blocks[0].strip() != closing:
+            body_blocks.append(blocks.pop(0))
+        if blocks:
+            blocks.pop(0)
+        entry = self.extension.start_entry(number)
+        aside = etree.SubElement(
+            parent,
+            "aside",
+            {
+                "class": f"revision revision--{entry.kind}",
+                "id": entry.anchor,
+                "data-revision-kind": entry.kind,
+                "data-revision-date": entry.iso,
+            },
+        )
+        label = etree.SubElement(aside, "p", {"class": "revision__label"})
+        kind = etree.SubElement(label, "strong", {"class": "revision__kind"})
+        kind.text = entry.label
+        kind.tail = " "
+        moment = etree.SubElement(label, "time", {"datetime": entry.iso})
+        moment.text = entry.display
+        if entry.title:
+            moment.tail = " "
+            title = etree.SubElement(label, "span", {"class": "revision__title"})
+            title.text = AtomicString(entry.title)  # the title as typed, as in lists
+        body = etree.SubElement(aside, "div", {"class": "revision__body"})
+        self.parser.parseBlocks(body, body_blocks)
+        body.text = AtomicString(_BODY_START.format(number))
+        end = AtomicString(_BODY_END.format(number))
+        if len(body):
+            body[-1].tail = AtomicString((body[-1].tail or "") + end)
+        else:
+            body.text = AtomicString(body.text + end)
+
+
+class EntryBodyPostprocessor(Postprocessor):
+    """Take each entry's final body HTML; finish the entries with it."""
+
+    def __init__(self, md: Markdown, extension: DatelineExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        def lift(match: re.Match[str]) -> str:
+            self.extension.finish_entry(int(match[1]), match[2].strip())
+            return match[2]
+
+        return _BODY_RE.sub(lift, text)
+
+
+class DatelineExtension(Extension):
+    """Dated, typed entries (``::: correction 2018-10-30 "Title"``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "kinds": [DEFAULTS["DATELINE_KINDS"], "Kinds editors may use, with labels"],
+            "timezone": ["UTC", "Zone for entries written without an offset"],
+            "date_format": [DEFAULTS["DATELINE_DATE_FORMAT"], "strftime, date only"],
+            "datetime_format": [
+                DEFAULTS["DATELINE_DATETIME_FORMAT"],
+                "strftime, date and time",
+            ],
+            "summary_length": [
+                DEFAULTS["DATELINE_SUMMARY_LENGTH"],
+                "Longest first-sentence summary",
+            ],
+        }
+        super().__init__(**kwargs)
+        self.kinds: dict[str, str] = {
+            kind.lower(): label for kind, label in self.getConfig("kinds").items()
+        }
+        self.zone = ZoneInfo(self.getConfig("timezone"))
+        self.formats = (self.getConfig("date_format"), self.getConfig("datetime_format"))
+        self.blocks: list[Block] = []
+        self.started: dict[int, dict[str, Any]] = {}
+        self.anchors: dict[str, int] = {}
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        self.md = md
+        self.reset()
+        md.preprocessors.register(EntryPreprocessor(md, self), "dateline", 29)
+        md.parser.blockprocessors.register(EntryBlockProcessor(md.parser, self), "dateline", 106)
+        md.postprocessors.register(EntryBodyPostprocessor(md, self), "dateline", 1)
+
+    def reset(self) -> None:
+        self.md.dateline = EntryScan()
+        self.blocks = []
+        self.started = {}
+        self.anchors = {}
+
+    def start_entry(self, number: int) -> Entry:
+        """The entry for block ``number``, body still to come."""
+        block = self.blocks[number]
+        header = block.header
+        when: datetime = header.when.astimezone(self.zone)
+        fields = {
+            "kind": header.kind,
+            "label": self.kinds[header.kind],
+            "anchor": anchor_for(header.kind, header.date_text, self.anchors),
+            "when": when,
+            "has_time": header.has_time,
+            "title": header.title,
+            "display": format_time(when, header.has_time, self.formats),
+            "line": block.start + 1,
+        }
+        self.started[number] = fields
+        return Entry(body_html="", summary="", **fields)
+
+    def finish_entry(self, number: int, body_html: str) -> None:
+        fields = self.started.pop(number)
+        summary = fields["title"] or first_sentence(body_html, self.getConfig("summary_length"))
+        self.md.dateline.entries.append(Entry(body_html=body_html, summary=summary, **fields))
+
+
+def makeExtension(**kwargs: Any) -> DatelineExtension:
+    return DatelineExtension(**kwargs)

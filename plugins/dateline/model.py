@@ -1,0 +1,158 @@
+"""The per-article model: entries, the updated time, and what makes them valid.
+
+Entries are made while reading and stored in the article's reader metadata,
+so they survive Pelican's content cache. Everything that depends on the
+moment of the build (is an entry due yet?) or on other metadata (``Date:``)
+is decided here, at every build, and never cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from .scan import Problem
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dated, typed entry of an article, as readers will see it."""
+
+    kind: str
+    label: str
+    anchor: str
+    when: datetime  # aware, in the site's zone
+    has_time: bool
+    title: str | None
+    display: str  # ``when`` formatted for readers
+    body_html: str
+    summary: str  # the title, else the body's first sentence, as plain text
+    line: int  # 1-based line of the header in the source file
+
+    @property
+    def iso(self) -> str:
+        """The ``datetime`` attribute value: ISO 8601 with the site's offset."""
+        return self.when.isoformat()
+
+    @property
+    def day(self) -> date:
+        return self.when.date()
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """What an article page shows about its own history."""
+
+    published: datetime
+    published_display: str
+    entries: list[Entry]  # newest first
+    updated: datetime | None
+    updated_display: str | None
+    json_ld: str = ""  # schema.org NewsArticle, filled in by the render step
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def modified(self) -> datetime:
+        """The time feeds and sitemaps call modified: updated, else published."""
+        return self.updated or self.published
+
+
+def anchor_for(kind: str, date_text: str, taken: dict[str, int]) -> str:
+    """``KIND-YYYY-MM-DD``, then ``-2``, ``-3``… in document order.
+
+    ``taken`` counts anchors already given in this article, so appending an
+    entry never renames an earlier one.
+    """
+    base = f"{kind}-{date_text}"
+    taken[base] = taken.get(base, 0) + 1
+    return base if taken[base] == 1 else f"{base}-{taken[base]}"
+
+
+def check_entries(
+    entries: Iterable[Entry],
+    published: datetime | None,
+    now: datetime,
+    allow_scheduled: bool,
+) -> tuple[list[Entry], list[Problem]]:
+    """Split entries into those readers may see now, and problems.
+
+    An entry before ``Date:`` is refused: a date-only entry compares by day,
+    so ``::: update 2018-10-30`` is fine on an article published that
+    afternoon. A future entry is refused unless scheduling is allowed; then
+    it is simply held back until its time.
+    """
+    visible: list[Entry] = []
+    problems: list[Problem] = []
+    for entry in entries:
+        if published is not None and _is_before(entry, published):
+            problems.append(
+                Problem(
+                    entry.line,
+                    f"entry {entry.anchor} is dated {entry.display}, before the "
+                    f"article's Date: ({published.isoformat()}); fix the date of "
+                    "the entry or of the article",
+                )
+            )
+        elif entry.when > now:
+            if not allow_scheduled:
+                problems.append(
+                    Problem(
+                        entry.line,
+                        f"entry {entry.anchor} is dated in the future "
+                        f"({entry.display}); fix the date, or set "
+                        "DATELINE_ALLOW_SCHEDULED = True to hold it back until then",
+                    )
+                )
+        else:
+            visible.append(entry)
+    return visible, problems
+
+
+def _is_before(entry: Entry, published: datetime) -> bool:
+    if entry.has_time:
+        return entry.when < published
+    return entry.day < published.astimezone(entry.when.tzinfo).date()
+
+
+def build_revisions(
+    entries: list[Entry],
+    published: datetime,
+    declared_modified: datetime | None,
+    formats: tuple[str, str],
+    zone: tzinfo,
+) -> Revisions:
+    """The model of one article from its visible entries.
+
+    The updated time is the latest entry's (or ``Modified:`` when later); an
+    article without entries has none.
+    """
+    ordered = sorted(entries, key=lambda entry: entry.when, reverse=True)
+    published = published.astimezone(zone)
+    updated = updated_display = None
+    if ordered:
+        latest = ordered[0]
+        updated, has_time = latest.when, latest.has_time
+        for later in (published, declared_modified):
+            if later is not None and later > updated:
+                updated, has_time = later.astimezone(zone), _has_time(later)
+        updated_display = format_time(updated, has_time, formats)
+    return Revisions(
+        published=published,
+        published_display=format_time(published, _has_time(published), formats),
+        entries=ordered,
+        updated=updated,
+        updated_display=updated_display,
+    )
+
+
+def format_time(moment: datetime, has_time: bool, formats: tuple[str, str]) -> str:
+    """``moment`` as readers see it: ``formats`` is (date format, date-time format)."""
+    return moment.strftime(formats[1] if has_time else formats[0])
+
+
+def _has_time(moment: datetime) -> bool:
+    return (moment.hour, moment.minute) != (0, 0)

@@ -1,0 +1,49 @@
+"""Dateline's settings: every ``DATELINE_*`` name, its default, and one reader.
+
+Defaults live here so that ``pelicanconf.py`` only states what a site changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Entry kinds editors may type, mapped to the label readers see.
+    "DATELINE_KINDS": {
+        "update": "Update",
+        "correction": "Correction",
+        "clarification": "Clarification",
+        "note": "Note",
+        "editors-note": "Editor's note",
+    },
+    # Kinds that schema.org calls corrections (JSON-LD ``correction``).
+    "DATELINE_CORRECTION_KINDS": ["correction"],
+    # strftime formats for times shown to readers, in the site's TIMEZONE.
+    "DATELINE_DATE_FORMAT": "%-d %b %Y",
+    "DATELINE_DATETIME_FORMAT": "%-d %b %Y, %H:%M %Z",
+    # Allow entries dated in the future; they stay out of every output until due.
+    "DATELINE_ALLOW_SCHEDULED": False,
+    # Site-wide log of entries, and its Atom feed.
+    "DATELINE_UPDATES_URL": "updates/",
+    "DATELINE_UPDATES_SAVE_AS": "updates/index.html",
+    "DATELINE_FEED_PATH": "feeds/updates.atom.xml",
+    "DATELINE_FEED_MAX_ITEMS": 100,
+    # Sitemap with each article's updated time as lastmod ("" turns it off).
+    "DATELINE_SITEMAP_PATH": "sitemap.xml",
+    # Authority in feed entry ids (tag URIs, RFC 4151). Set it once and never
+    # change it: ids then survive a move of SITEURL. Default: SITEURL's host.
+    "DATELINE_ID_AUTHORITY": "",
+    # Longest first-sentence summary shown in history lists, in characters.
+    "DATELINE_SUMMARY_LENGTH": 160,
+}
+
+
+def setting(settings: dict[str, Any], name: str) -> Any:
+    """Return the site's value for ``name``, or Dateline's default."""
+    return settings.get(name, DEFAULTS[name])
+
+
+def apply_defaults(settings: dict[str, Any]) -> None:
+    """Fill in every missing ``DATELINE_*`` setting (so templates can read them)."""
+    for name, value in DEFAULTS.items():
+        settings.setdefault(name, value)

@@ -1,0 +1,12 @@
+"""Settings for publishing: ``pelicanconf.py`` plus the public address."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: F403
+
+SITEURL = os.environ.get("DATELINE_SITEURL", "https://harbourvale.example")
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+DELETE_OUTPUT_DIRECTORY = True

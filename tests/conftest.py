@@ -1,0 +1,100 @@
+"""Shared fixtures: real Pelican builds of small sites in a temp folder."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from dateline.build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS = """
+AUTHOR = "Test Desk"
+SITENAME = "Test Explainer"
+SITEURL = "https://news.example"
+PATH = "content"
+THEME = {theme!r}
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+PLUGIN_PATHS = [{plugins!r}]
+PLUGINS = ["dateline"]
+JINJA_ENVIRONMENT = {{"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}}
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+ARTICLE_URL = "{{slug}}/"
+ARTICLE_SAVE_AS = "{{slug}}/index.html"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DATELINE_ID_AUTHORITY = "news.example"
+"""
+
+
+def article(
+    title: str = "An explainer",
+    date: str = "2018-10-24 09:00",
+    body: str = "Some text.",
+    **metadata: str,
+) -> str:
+    """Markdown source of an article: a metadata header, a blank line, the body."""
+    header = {"Title": title, "Date": date, **{k.title(): v for k, v in metadata.items()}}
+    lines = [f"{key}: {value}" for key, value in header.items()]
+    return "\n".join(lines) + "\n\n" + textwrap.dedent(body).strip("\n") + "\n"
+
+
+@dataclass
+class Site:
+    """A throwaway Pelican project using the real Dateline theme and plugin."""
+
+    root: Path
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def write(self, name: str, text: str, encoding: str = "utf-8") -> Path:
+        path = self.root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding=encoding)
+        return path
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        path = self.root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def build(self, **overrides: Any) -> Path:
+        """Build into ``output/``; raises dateline.build.BuildFailed when refused."""
+        return build_site(
+            self.root / "pelicanconf.py",
+            self.output,
+            {**self.overrides, **overrides},
+            quiet=True,
+        )
+
+    def html(self, relative: str) -> BeautifulSoup:
+        return BeautifulSoup((self.output / relative).read_text("utf-8"), "html.parser")
+
+    def xml(self, relative: str) -> BeautifulSoup:
+        return BeautifulSoup((self.output / relative).read_text("utf-8"), "xml")
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "pelicanconf.py").write_text(
+        SETTINGS.format(theme=str(ROOT / "theme"), plugins=str(ROOT / "plugins")),
+        encoding="utf-8",
+    )
+    # Pelican resolves PATH against the working directory, as `make build` does.
+    monkeypatch.chdir(root)
+    return Site(root)
