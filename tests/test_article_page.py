@@ -233,3 +233,28 @@ def test_script_end_tag_in_a_correction_cannot_break_out_of_json_ld(site: Site) 
     end = raw.lower().index("</script", start)
     data = json.loads(raw[start:end])
     assert "</script><script>alert(1)</script>" in data["correction"][0]["text"]
+
+
+def test_history_orders_by_instant_across_the_dst_fold(site: Site) -> None:
+    # On 4 Nov 2018 New York saw 01:00-01:59 twice: 01:10 EST is after 01:30 EDT.
+    body = """
+    Text.
+
+    ::: update 2018-11-04 05:30Z
+    First 01:30.
+    :::
+
+    ::: note 2018-11-04 06:10Z
+    Second 01:10.
+    :::
+    """
+    site.write("fold.md", article(title="Fold story", body=body))
+    site.build()
+    page = site.html("fold-story/index.html")
+    history = page.select("#revision-history li[data-revision-kind]")
+    assert [li["data-revision-date"] for li in history] == [
+        "2018-11-04T01:10:00-05:00",
+        "2018-11-04T01:30:00-04:00",
+    ]
+    assert [t["datetime"] for t in page.select(".dt-updated")] == ["2018-11-04T01:10:00-05:00"]
+    assert json_ld(page)["dateModified"] == "2018-11-04T01:10:00-05:00"

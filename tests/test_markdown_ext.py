@@ -471,3 +471,10 @@ def test_body_uses_article_references_and_raw_html() -> None:
     assert f'<div class="revision__body">{entry.body_html}</div>' in html
     assert entry.summary == "The fare table & this changed."
     assert soup.p.a["href"] == "https://ferry.example/fares"
+
+
+def test_footnote_reference_is_not_part_of_the_summary() -> None:
+    md, _, _ = convert_body(
+        "::: note 2018-10-30\nThe figure was revised[^1].\n:::\n\n[^1]: Source.\n"
+    )
+    assert md.dateline.entries[0].summary == "The figure was revised."

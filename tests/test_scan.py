@@ -327,3 +327,16 @@ def test_every_problem_is_reported_and_scanning_goes_on() -> None:
     assert "outside lists and block quotes" in messages[3]
     assert "no text" in messages[4]
     assert "never closed" in messages[5]
+
+
+def test_dash_without_space_is_text_not_a_list_item() -> None:
+    # Markdown reads "-:::" as a paragraph, so it is not an entry inside a list.
+    blocks, problems = scan_text("Intro.\n\n-::: not a list\n")
+    assert (blocks, problems) == ([], [])
+
+
+def test_fence_with_an_info_string_python_markdown_rejects_is_not_code() -> None:
+    # fenced_code takes "```python" but not "```python extra": the latter is text,
+    # so an entry after it is still an entry.
+    blocks, _ = scan_text("```python extra\n\n::: note 2018-10-30\nText.\n:::\n\n```\n")
+    assert spans(blocks) == [(2, 4)]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from datetime import date, datetime
 from urllib.parse import urljoin
 
 import pytest
-from bs4 import BeautifulSoup, FeatureNotFound, XMLParsedAsHTMLWarning
 from conftest import Site, article
 from dateline.build import BuildFailed
 
@@ -84,16 +82,6 @@ def text(node) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-def xml(site: Site, relative: str) -> BeautifulSoup:
-    """Parse with BeautifulSoup's "xml" (lxml) where installed, else html.parser."""
-    try:
-        return site.xml(relative)
-    except FeatureNotFound:  # lxml is not a pinned dependency
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-            return BeautifulSoup((site.output / relative).read_text("utf-8"), "html.parser")
-
-
 def same_instant(value: str, expected: str) -> bool:
     """``value`` has an explicit offset and is the same moment as ``expected``."""
     moment, wanted = datetime.fromisoformat(value), datetime.fromisoformat(expected)
@@ -124,7 +112,7 @@ def build_news(site: Site, **overrides) -> None:
 
 
 def feed_entries(site: Site) -> list:
-    return xml(site, "feeds/updates.atom.xml").find_all("entry")
+    return site.xml("feeds/updates.atom.xml").find_all("entry")
 
 
 # --- the updates page --------------------------------------------------------
@@ -142,6 +130,25 @@ def test_updates_page_lists_every_entry_newest_first_by_instant(site: Site) -> N
         assert label in text(item)
         assert title in text(item)
         assert summary in text(item)
+
+
+def test_updates_page_orders_by_instant_across_the_dst_fold(site: Site) -> None:
+    # On 4 Nov 2018 New York saw 01:00-01:59 twice: 01:10 EST is after 01:30 EDT.
+    edt = "Text.\n\n::: update 2018-11-04 05:30Z\nFirst 01:30.\n:::\n"
+    est = "Text.\n\n::: note 2018-11-04 06:10Z\nSecond 01:10.\n:::\n"
+    site.write("edt.md", article(title="Summer time story", body=edt))
+    site.write("est.md", article(title="Winter time story", body=est))
+    site.build()
+    items = site.html("updates/index.html").select("main li[data-revision-kind]")
+    assert [item["data-revision-date"] for item in items] == [
+        "2018-11-04T01:10:00-05:00",
+        "2018-11-04T01:30:00-04:00",
+    ]
+    entries = feed_entries(site)
+    assert [e.find("link")["href"].rsplit("#", 1)[1] for e in entries] == [
+        "note-2018-11-04",
+        "update-2018-11-04",
+    ]
 
 
 def test_drafts_and_hidden_articles_stay_out_of_site_outputs(site: Site) -> None:
@@ -207,7 +214,7 @@ def test_updates_feed_ids_are_stable_distinct_and_not_from_build_time(site: Site
 
 def test_article_feed_updated_is_the_articles_updated_time(site: Site) -> None:
     build_news(site)
-    feed = xml(site, "feeds/all.atom.xml")
+    feed = site.xml("feeds/all.atom.xml")
     updated = {
         entry.find("link")["href"]: entry.find("updated").get_text().strip()
         for entry in feed.find_all("entry")
@@ -220,7 +227,7 @@ def test_article_feed_updated_is_the_articles_updated_time(site: Site) -> None:
 
 def test_sitemap_lastmod_is_each_articles_updated_time(site: Site) -> None:
     build_news(site)
-    sitemap = xml(site, "sitemap.xml")
+    sitemap = site.xml("sitemap.xml")
     lastmod = {
         url.find("loc").get_text().strip(): url.find("lastmod").get_text().strip()
         for url in sitemap.find_all("url")
@@ -265,7 +272,7 @@ def test_scheduled_entry_stays_out_of_hooks_until_due(site: Site) -> None:
     updates = site.html("updates/index.html").select("main li[data-revision-kind]")
     assert [li["data-revision-date"] for li in updates] == [PAST]
     assert len(feed_entries(site)) == 1
-    lastmod = xml(site, "sitemap.xml").find("lastmod").get_text().strip()
+    lastmod = site.xml("sitemap.xml").find("lastmod").get_text().strip()
     assert same_instant(lastmod, PAST)
 
 

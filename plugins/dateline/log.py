@@ -26,6 +26,6 @@ def revision_log(articles: Iterable[Any]) -> list[LogItem]:
         for entry in article.dateline.entries
     ]
     items.sort(
-        key=lambda item: (item.entry.when, item.article.url, item.entry.anchor), reverse=True
+        key=lambda item: (item.entry.instant, item.article.url, item.entry.anchor), reverse=True
     )
     return items

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from .scan import Problem
 
@@ -38,6 +38,12 @@ class Entry:
     @property
     def day(self) -> date:
         return self.when.date()
+
+    @property
+    def instant(self) -> datetime:
+        """``when`` in UTC. Sort and compare by this: Python compares two times
+        in the same zone by wall clock, which is wrong across a DST fold."""
+        return self.when.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ def check_entries(
                     "the entry or of the article",
                 )
             )
-        elif entry.when > now:
+        elif entry.instant > now.astimezone(UTC):
             if not allow_scheduled:
                 problems.append(
                     Problem(
@@ -114,7 +120,7 @@ def check_entries(
 
 def _is_before(entry: Entry, published: datetime) -> bool:
     if entry.has_time:
-        return entry.when < published
+        return entry.instant < published.astimezone(UTC)
     return entry.day < published.astimezone(entry.when.tzinfo).date()
 
 
@@ -130,14 +136,14 @@ def build_revisions(
     The updated time is the latest entry's (or ``Modified:`` when later); an
     article without entries has none.
     """
-    ordered = sorted(entries, key=lambda entry: entry.when, reverse=True)
+    ordered = sorted(entries, key=lambda entry: entry.instant, reverse=True)
     published = published.astimezone(zone)
     updated = updated_display = None
     if ordered:
         latest = ordered[0]
         updated, has_time = latest.when, latest.has_time
         for later in (published, declared_modified):
-            if later is not None and later > updated:
+            if later is not None and later.astimezone(UTC) > updated.astimezone(UTC):
                 updated, has_time = later.astimezone(zone), _has_time(later)
         updated_display = format_time(updated, has_time, formats)
     return Revisions(
