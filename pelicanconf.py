@@ -39,3 +39,6 @@ DATELINE_SITE_DESCRIPTION = (
 )
 # Ids in the updates feed; keep this fixed forever, even if SITEURL changes.
 DATELINE_ID_AUTHORITY = "harbourvale.example"
+# While writing, a changed or removed published entry is a warning;
+# publishconf.py refuses to publish it.
+DATELINE_STRICT_HISTORY = False

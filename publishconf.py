@@ -10,3 +10,5 @@ SITEURL = os.environ.get("DATELINE_SITEURL", "https://harbourvale.example")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+# The public record is append-only: refuse to publish a silently changed entry.
+DATELINE_STRICT_HISTORY = True

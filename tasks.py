@@ -5,16 +5,21 @@ Run ``invoke --list`` for the tasks and ``invoke --help TASK`` for each one.
 
 from __future__ import annotations
 
+import contextlib
+import shlex
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Context, Exit, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from dateline.build import BuildFailed, build_site  # noqa: E402
+from dateline.tools.errors import ToolError  # noqa: E402
+from dateline.tools.project import Project  # noqa: E402
 
 CONFIG = {
     "settings_base": ROOT / "pelicanconf.py",
@@ -88,3 +93,257 @@ def serve(c, port=None):
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
+
+
+# --- Editor and deploy tasks: each parses its options and calls plugins/dateline/tools.
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """A ToolError becomes its lines on stderr and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except ToolError as error:
+        for line in error.lines:
+            print(line, file=sys.stderr)
+        raise Exit(error.summary, code=error.code) from None
+
+
+def _project(settings: str | Path = CONFIG["settings_base"]) -> Project:
+    return Project.load(ROOT, settings)
+
+
+def _paths(c: Context, paths: list[str] | None) -> list[Path]:
+    """PATH options plus anything after ``--``, relative to where the editor stands."""
+    given = [*(paths or []), *shlex.split(c.remainder or "")]
+    return [Path(path).resolve() for path in given]
+
+
+@task(
+    positional=["title"],
+    help={
+        "title": "the headline, in quotes",
+        "category": "Category: (default: the site's DEFAULT_CATEGORY)",
+        "tags": "Tags:, comma-separated, e.g. 'water, budget'",
+        "slug": "the URL slug (default: made from the title, as Pelican does)",
+        "summary": "Summary: one sentence for lists and feeds",
+        "authors": "Authors: (default: the site's AUTHOR)",
+    },
+)
+def new(
+    c: Context,
+    title: str,
+    category: str = "",
+    tags: str = "",
+    slug: str = "",
+    summary: str = "",
+    authors: str = "",
+) -> None:
+    """Start an explainer: content/SLUG.md with a complete header and Date: now."""
+    from dateline.tools.new_article import NewArticle, create_article
+
+    with _reported():
+        project = _project()
+        request = NewArticle(title, category, tags, slug, summary, authors)
+        path = create_article(project, request)
+    print(f"created {project.display(path)}")
+
+
+@task(
+    positional=["path"],
+    help={
+        "path": "the article to add to, e.g. content/water-rate-increase.md",
+        "kind": "update, correction, clarification, note or editors-note",
+        "title": "optional title for history lists (no double quotes)",
+        "text": "the entry's Markdown (else --file, standard input, or $EDITOR)",
+        "file": "read the entry's Markdown from this file ('-' = standard input)",
+        "at": "back-date: YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or with an offset (default: now)",
+    },
+)
+def entry(
+    c: Context,
+    path: str,
+    kind: str | None = None,
+    title: str | None = None,
+    text: str | None = None,
+    file: str | None = None,
+    at: str | None = None,
+) -> None:
+    """Append a dated entry to an article, stamped now with its UTC offset."""
+    from dateline.tools.entry_text import entry_text
+    from dateline.tools.entry_writer import EntryRequest, append_entry
+
+    with _reported():
+        if not kind:
+            raise ToolError("give the kind of entry: --kind update (or correction, note …)")
+        project = _project()
+        body = entry_text(text, file, sys.stdin)
+        done = append_entry(project, Path(path).resolve(), EntryRequest(kind, body, title, at))
+    print(f"{project.display(done.path)}:{done.line}: added {done.anchor} ({done.display})")
+    print(f"  {done.header}")
+
+
+@task(
+    iterable=["path"],
+    help={
+        "path": "only report problems in this file or folder (repeatable; or list after --)",
+        "json": "print a JSON list of {file, line, message} for tools",
+        "settings": "settings file to check with (default: pelicanconf.py)",
+    },
+)
+def check(
+    c: Context, path: list[str] | None = None, json: bool = False, settings: str | None = None
+) -> None:
+    """Report every problem: refused entries, broken links and #anchors (non-zero if any)."""
+    import json as json_module
+
+    from dateline.tools.check import CheckRun, run_check
+    from dateline.tools.progress import step
+
+    with _reported():
+        project = _project(settings or CONFIG["settings_base"])
+        paths = _paths(c, path)
+        step(f"building with {project.display(project.settings_file)} into a temporary folder")
+        with CheckRun(project) as run:
+            problems = run_check(run, paths)
+    if json:
+        print(json_module.dumps([problem.as_dict() for problem in problems], indent=2))
+    else:
+        for problem in problems:
+            print(problem)
+    if problems:
+        raise Exit(f"check: {len(problems)} problem(s)", code=1)
+    print("check: no problems", file=sys.stderr)
+
+
+@task(
+    iterable=["path"],
+    help={
+        "path": "a file or folder to migrate (repeatable; default: all content)",
+        "write": "change the files in place (default: print a unified diff)",
+        "date_order": "how to read dates like 10.11.2018: mdy or dmy (never guessed)",
+    },
+)
+def migrate(
+    c: Context, path: list[str] | None = None, write: bool = False, date_order: str | None = None
+) -> None:
+    """Turn legacy notes ('Update (Nov. 2, 2018): …') into ::: entries."""
+    from dateline.tools.migrate_task import run_migrate
+
+    with _reported():
+        if date_order not in (None, "mdy", "dmy"):
+            raise ToolError(f"--date-order must be mdy or dmy, not {date_order!r}")
+        run_migrate(_project(), _paths(c, path), write, date_order)
+
+
+@task(
+    help={
+        "port": "port to serve on (default 8000)",
+        "settings": "settings file (default: pelicanconf.py)",
+    }
+)
+def livereload(c: Context, port: int | None = None, settings: str | None = None) -> None:
+    """Build, serve output/ and rebuild on every change to content, theme or settings."""
+    from dateline.tools.livereload import LiveReload
+
+    with _reported(), contextlib.suppress(KeyboardInterrupt):
+        project = _project(settings or CONFIG["settings_base"])
+        LiveReload(project, CONFIG["deploy_path"]).run(CONFIG["host"], int(port or CONFIG["port"]))
+
+
+@task(
+    help={
+        "target": "rsync, github-pages or s3 (default: DATELINE_DEPLOY_TARGET)",
+        "dest": "rsync destination, 'user@host:/path/' or a folder",
+        "bucket": "S3 bucket",
+        "prefix": "S3 key prefix",
+        "endpoint_url": "S3-compatible endpoint URL (default: AWS)",
+        "region": "S3 region",
+        "remote": "git remote for GitHub Pages (default: origin)",
+        "branch": "branch for GitHub Pages (default: gh-pages)",
+        "no_push": "GitHub Pages: commit the branch but do not push it",
+        "settings": "settings file (default: publishconf.py)",
+    }
+)
+def publish(
+    c: Context,
+    target: str | None = None,
+    dest: str | None = None,
+    bucket: str | None = None,
+    prefix: str | None = None,
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    remote: str | None = None,
+    branch: str | None = None,
+    no_push: bool = False,
+    settings: str | None = None,
+) -> None:
+    """Build with publishconf.py, refuse if check finds problems, deploy the finished build."""
+    from dateline.tools.deploy import resolve_target
+    from dateline.tools.publish import publish as publish_site
+
+    with _reported():
+        project = _project(settings or CONFIG["settings_publish"])
+        chosen = resolve_target(
+            project,
+            {
+                "DATELINE_DEPLOY_TARGET": target,
+                "DATELINE_DEPLOY_RSYNC_DEST": dest,
+                "DATELINE_DEPLOY_S3_BUCKET": bucket,
+                "DATELINE_DEPLOY_S3_PREFIX": prefix,
+                "DATELINE_DEPLOY_S3_ENDPOINT_URL": endpoint_url,
+                "DATELINE_DEPLOY_S3_REGION": region,
+                "DATELINE_DEPLOY_GITHUB_REMOTE": remote,
+                "DATELINE_DEPLOY_GITHUB_BRANCH": branch,
+                "DATELINE_DEPLOY_GITHUB_PUSH": False if no_push else None,
+            },
+        )
+        summary = publish_site(project, chosen, CONFIG["deploy_path"])
+    print(summary)
+
+
+# --- Reader-experience audit and screenshots (plugins/dateline/tools/audit.py) ---------
+
+
+def _built(output) -> Path:
+    """``output`` (default output/), built with pelicanconf.py first if it is empty."""
+    folder = Path(output).resolve() if output else CONFIG["deploy_path"]
+    if not (folder / "index.html").is_file():
+        print(f"{folder} has no site yet: building it first")
+        _build(CONFIG["settings_base"], folder)
+    return folder
+
+
+@task(
+    help={
+        "output": "built site to audit (default: output/, built first if empty)",
+        "min_score": "lowest Lighthouse score accepted in each category (default 98)",
+        "reports": "folder to keep each page type's Lighthouse JSON report in",
+        "only": "comma-separated page types, e.g. 'article-with-entries,404'",
+    }
+)
+def audit(c, output=None, min_score=98, reports=None, only=None):
+    """Serve the site on 127.0.0.1; Lighthouse (mobile), vnu and axe per page type."""
+    from dateline.tools.audit import audit_site
+
+    with _reported():
+        ok = audit_site(_built(output), int(min_score), Path(reports) if reports else None, only)
+    if not ok:
+        raise Exit("audit: some page type is below target (see above)", code=1)
+
+
+@task(
+    help={
+        "output": "built site (default: output/, built first if empty)",
+        "dest": "folder for the PNGs (default: screenshots/)",
+        "variants": "comma-separated subset of desktop,phone,dark,print",
+        "only": "comma-separated page types, e.g. 'article-with-entries,updates'",
+    }
+)
+def screenshots(c, output=None, dest="screenshots", variants=None, only=None):
+    """PNGs of each page type (desktop, phone, dark, print) for editors, no server needed."""
+    from dateline.tools.audit import screenshot_site
+
+    with _reported():
+        written = screenshot_site(_built(output), Path(dest).resolve(), variants, only)
+    print(f"{len(written)} screenshot(s) in {Path(dest).resolve()}; open index.html there")

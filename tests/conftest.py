@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,14 +73,43 @@ class Site:
         path.write_bytes(data)
         return path
 
-    def build(self, **overrides: Any) -> Path:
-        """Build into ``output/``; raises dateline.build.BuildFailed when refused."""
+    def build(self, quiet: bool = True, **overrides: Any) -> Path:
+        """Build into ``output/``; raises dateline.build.BuildFailed when refused.
+
+        ``quiet=False`` lets warnings through to the log (and to ``caplog``).
+        """
         return build_site(
             self.root / "pelicanconf.py",
             self.output,
             {**self.overrides, **overrides},
-            quiet=True,
+            quiet=quiet,
         )
+
+    def git(self, *args: str, when: str = "2018-10-24T09:00:00-04:00") -> str:
+        """Run git in the site's folder with a fixed author, committer and date."""
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Desk",
+            "GIT_AUTHOR_EMAIL": "desk@news.example",
+            "GIT_COMMITTER_NAME": "Desk",
+            "GIT_COMMITTER_EMAIL": "desk@news.example",
+            "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_DATE": when,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    def commit(self, message: str, when: str) -> str:
+        """Commit everything under content/ at ``when``; return the short sha."""
+        if not (self.root / ".git").exists():
+            self.git("init", "-q", "-b", "main")
+        self.git("add", "-A", "content")
+        self.git("commit", "-q", "-m", message, when=when)
+        return self.git("rev-parse", "--short=7", "HEAD")
 
     def html(self, relative: str) -> BeautifulSoup:
         return BeautifulSoup((self.output / relative).read_text("utf-8"), "html.parser")

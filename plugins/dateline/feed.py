@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from feedgenerator import Atom1Feed
 
 from .log import LogItem
+from .settings import site_origin
 from .text import plain
 
 
@@ -29,7 +30,7 @@ def entry_id(authority: str, item: LogItem) -> str:
 
 def updates_feed(items: Sequence[LogItem], settings: dict[str, Any]) -> Atom1Feed:
     """Build the feed; ``items`` come newest first."""
-    site_url = settings.get("FEED_DOMAIN") or settings.get("SITEURL", "")
+    site_url = site_origin(settings)
     authority = id_authority(settings)
     feed = Atom1Feed(
         title=f"{plain(settings.get('SITENAME', ''))}: updates and corrections",

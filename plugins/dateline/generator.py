@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 from pelican.generators import Generator
 
 from .feed import updates_feed
+from .history_pass import attach_histories
 from .jsonld import news_article
 from .log import LogItem, revision_log
 from .model import Entry, build_revisions, check_entries
 from .reader import ENTRIES, PROBLEMS
 from .scan import Problem
-from .settings import setting
+from .settings import site_origin
 from .sitemap import sitemap
 
 _CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
@@ -54,9 +55,12 @@ class DatelineGenerator(Generator):
             source = self._source(content)
             for problem in self._attach_model(content, zone, now):
                 problems.append((source, problem.line, problem.message))
+        articles = self.context.get("articles", [])
+        if self.settings["DATELINE_HISTORY"]:
+            published = [t for a in articles for t in (a, *getattr(a, "translations", []))]
+            problems.extend(attach_histories(published, self.settings, zone, self._source))
         if problems:
             raise BuildRefused([f"{path}:{line}: {why}" for path, line, why in sorted(problems)])
-        articles = self.context.get("articles", [])
         self.log = revision_log(articles)
         self.context["revision_log"] = self.log
 
@@ -76,11 +80,44 @@ class DatelineGenerator(Generator):
         if feed_path:
             with self._open(feed_path) as out:
                 updates_feed(self.log, self.settings).write(out, "utf-8")
+        self._write_histories(writer)
         sitemap_path = self.settings["DATELINE_SITEMAP_PATH"]
         if sitemap_path:
             contents = [*self.context.get("articles", []), *self.context.get("pages", [])]
             with self._open(sitemap_path) as out:
-                out.write(sitemap(contents, self.settings["SITEURL"]))
+                out.write(sitemap(contents, site_origin(self.settings)))
+
+    def _write_histories(self, writer: Any) -> None:
+        """Each article's history page, and a page (noindex) for each older version."""
+        history_template = self.get_template("history")
+        version_template = self.get_template("version")
+        relative = self.settings["RELATIVE_URLS"]
+        for article in self.context.get("articles", []):
+            history = article.dateline.history if article.dateline else None
+            if history is None:
+                continue
+            writer.write_file(
+                history.save_as,
+                history_template,
+                self.context,
+                relative_urls=relative,
+                url=history.url,
+                article=article,
+                history=history,
+                page_name="history",
+            )
+            for version in history.versions[1:]:
+                writer.write_file(
+                    version.save_as,
+                    version_template,
+                    self.context,
+                    relative_urls=relative,
+                    url=version.url,
+                    article=article,
+                    history=history,
+                    version=version,
+                    page_name="version",
+                )
 
     def _all_content(self) -> Iterator[Any]:
         for name in _CONTENT_LISTS:
@@ -96,7 +133,7 @@ class DatelineGenerator(Generator):
             content.dateline = None
             return problems
         visible, late = check_entries(
-            entries, published, now, setting(self.settings, "DATELINE_ALLOW_SCHEDULED")
+            entries, published, now, self.settings["DATELINE_ALLOW_SCHEDULED"]
         )
         problems.extend(late)
         for held_back in set(entries) - set(visible):
@@ -109,7 +146,7 @@ class DatelineGenerator(Generator):
             zone,
         )
         json_ld = news_article(
-            content, revisions, self.settings["SITEURL"], self.settings["DATELINE_CORRECTION_KINDS"]
+            content, revisions, site_origin(self.settings), self.settings["DATELINE_CORRECTION_KINDS"]
         )
         content.dateline = replace(revisions, json_ld=json_ld)
         # Pelican's article feeds take <updated> from ``modified``.

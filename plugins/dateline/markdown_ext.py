@@ -115,6 +115,7 @@ class EntryBlockProcessor(BlockProcessor):
                 "id": entry.anchor,
                 "data-revision-kind": entry.kind,
                 "data-revision-date": entry.iso,
+                "tabindex": "-1",  # a link to the entry moves focus to it
             },
         )
         label = etree.SubElement(aside, "p", {"class": "revision__label"})

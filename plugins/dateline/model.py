@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from .scan import Problem
+
+if TYPE_CHECKING:  # history imports this module
+    from .history import ArticleHistory
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Revisions:
     updated: datetime | None
     updated_display: str | None
     json_ld: str = ""  # schema.org NewsArticle, filled in by the render step
+    history: ArticleHistory | None = None  # when the content is in git
 
     @property
     def count(self) -> int:

@@ -33,6 +33,17 @@ DEFAULTS: dict[str, Any] = {
     # Authority in feed entry ids (tag URIs, RFC 4151). Set it once and never
     # change it: ids then survive a move of SITEURL. Default: SITEURL's host.
     "DATELINE_ID_AUTHORITY": "",
+    # Versions from git: a history page per explainer, a page per older version.
+    "DATELINE_HISTORY": True,
+    "DATELINE_HISTORY_URL": "{slug}/history/",
+    "DATELINE_HISTORY_SAVE_AS": "{slug}/history/index.html",
+    "DATELINE_VERSION_URL": "{slug}/history/{version}/",
+    "DATELINE_VERSION_SAVE_AS": "{slug}/history/{version}/index.html",
+    # Refuse the build when a committed entry was changed or removed silently
+    # (off: a warning). On in publishconf.py, off in pelicanconf.py.
+    "DATELINE_STRICT_HISTORY": True,
+    # A version changing this many words without adding an entry is flagged.
+    "DATELINE_SILENT_EDIT_WORDS": 20,
     # Longest first-sentence summary shown in history lists, in characters.
     "DATELINE_SUMMARY_LENGTH": 160,
 }
@@ -41,6 +52,19 @@ DEFAULTS: dict[str, Any] = {
 def setting(settings: dict[str, Any], name: str) -> Any:
     """Return the site's value for ``name``, or Dateline's default."""
     return settings.get(name, DEFAULTS[name])
+
+
+def site_origin(settings: dict[str, Any]) -> str:
+    """The absolute address of the site, for feeds, sitemaps and structured data.
+
+    SITEURL when it is absolute; else FEED_DOMAIN (in development the local
+    server); else "" and links stay site-relative.
+    """
+    for name in ("SITEURL", "FEED_DOMAIN"):
+        value = settings.get(name) or ""
+        if value.startswith(("http://", "https://")):
+            return value.rstrip("/")
+    return ""
 
 
 def apply_defaults(settings: dict[str, Any]) -> None:

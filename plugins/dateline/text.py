@@ -27,10 +27,15 @@ def plain(markup: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub("", markup))).strip()
 
 
+def text_blocks(markup: str) -> list[str]:
+    """The plain text of each block (paragraph, list item, heading…), in order."""
+    chunks = _BLOCK_END.split(_FOOTNOTE_REF.sub("", markup))
+    return [block for block in map(plain, chunks) if block]
+
+
 def first_sentence(markup: str, limit: int) -> str:
     """The first sentence of the first block of ``markup``, at most ``limit`` chars."""
-    blocks = (plain(chunk) for chunk in _BLOCK_END.split(_FOOTNOTE_REF.sub("", markup)))
-    first = next((block for block in blocks if block), "")
+    first = next(iter(text_blocks(markup)), "")
     match = _SENTENCE.match(first)
     sentence = match.group(1) if match else first
     if len(sentence) <= limit:

@@ -1,0 +1,307 @@
+"""Git-backed history: versions, diffs, entry links, append-only record, silent edits.
+
+Every test makes a real repository with the git CLI, with fixed commit dates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+
+import pytest
+from conftest import Site, article
+from dateline.build import BuildFailed
+
+INTRO = (
+    "The council will raise water rates by 4 percent next year. The average household "
+    "will pay $12.60 more a quarter, the finance office said on Tuesday."
+)
+VOTE = (
+    "Councillors voted 5 to 2 for the increase after a long debate about the cost of "
+    "replacing lead pipes in the old town. Residents will recieve a letter in December."
+)
+CORRECTION = """
+::: correction 2018-10-30 14:05 "Quarterly figure corrected"
+An earlier version said households would pay $12.60 more a quarter. The figure is $15.10.
+:::
+"""
+REWRITE = (
+    "The finance office now says the increase may be phased in over two years, with half "
+    "of it arriving in January and the rest the following January, and that households "
+    "on the lowest incomes could apply for a discount of up to a third of their bill."
+)
+
+
+def rates(*paragraphs: str, title: str = "How the water-rate rise works") -> str:
+    return article(title=title, date="2018-10-24 09:00", body="\n\n".join(paragraphs))
+
+
+def history_of(site: Site, slug: str):
+    return site.html(f"{slug}/history/index.html")
+
+
+@pytest.fixture
+def newsroom(site: Site) -> dict[str, str]:
+    """An explainer drafted, published, corrected, typo-fixed, renamed and rewritten."""
+    shas = {}
+    site.write("rates.md", rates("Draft text to be replaced.", VOTE))
+    shas["draft"] = site.commit("draft", "2018-10-24T08:00:00-04:00")
+    site.write("rates.md", rates(INTRO, VOTE))
+    shas["published"] = site.commit("ready", "2018-10-24T08:30:00-04:00")
+    site.write("rates.md", rates(INTRO.replace("$12.60", "$15.10"), VOTE, CORRECTION))
+    shas["corrected"] = site.commit("correction", "2018-10-30T14:10:00-04:00")
+    site.write(
+        "rates.md",
+        rates(INTRO.replace("$12.60", "$15.10"), VOTE.replace("recieve", "receive"), CORRECTION),
+    )
+    shas["typo"] = site.commit("typo", "2018-10-31T10:00:00-04:00")
+    site.git("mv", "content/rates.md", "content/water-rates.md")
+    shas["renamed"] = site.commit("rename", "2018-11-01T10:00:00-04:00")
+    site.write(
+        "water-rates.md",
+        rates(INTRO.replace("$12.60", "$15.10"), REWRITE, CORRECTION),
+    )
+    shas["rewritten"] = site.commit("rewrite", "2018-11-02T10:00:00-04:00")
+    return shas
+
+
+def test_history_page_lists_published_versions_newest_first(
+    site: Site, newsroom: dict[str, str]
+) -> None:
+    site.build()
+    page = history_of(site, "how-the-water-rate-rise-works")
+    keys = [item["id"] for item in page.select("li.version")]
+    # The draft is not a version; the rename alone changed nothing readers see.
+    assert keys == [
+        f"version-{newsroom[name]}" for name in ("rewritten", "typo", "corrected", "published")
+    ]
+    first = page.select_one(f"#version-{newsroom['published']} time")
+    assert first["datetime"] == "2018-10-24T09:00:00-04:00"  # published at Date:, not drafted
+    corrected = page.select_one(f"#version-{newsroom['corrected']} time")
+    assert corrected["datetime"] == "2018-10-30T14:10:00-04:00"
+
+
+def test_diff_shows_words_added_and_removed(site: Site, newsroom: dict[str, str]) -> None:
+    site.build()
+    version = history_of(site, "how-the-water-rate-rise-works").select_one(
+        f"#version-{newsroom['corrected']}"
+    )
+    deleted = [d.get_text(" ", strip=True) for d in version.select(".diff del")]
+    inserted = [i.get_text(" ", strip=True) for i in version.select(".diff ins")]
+    assert any("$12.60" in text and text.startswith("Removed:") for text in deleted)
+    assert any("$15.10" in text and text.startswith("Added:") for text in inserted)
+    assert version.select_one(".diff-skip") is not None  # the unchanged vote paragraph
+    added = version.select(".version__added a")
+    assert [a["href"].rsplit("#", 1)[1] for a in added] == ["correction-2018-10-30"]
+
+
+def test_each_entry_links_to_the_version_that_added_it(
+    site: Site, newsroom: dict[str, str]
+) -> None:
+    site.build()
+    page = site.html("how-the-water-rate-rise-works/index.html")
+    item = page.select_one('#revision-history li[data-revision-kind="correction"]')
+    link = item.select_one("a.revision-history__version")
+    assert link["href"].endswith(f"history/#version-{newsroom['corrected']}")
+    every = page.select_one("#revision-history .history-link a")
+    assert every.get_text() == "View every change"
+
+
+def test_older_versions_have_noindex_pages(site: Site, newsroom: dict[str, str]) -> None:
+    site.build()
+    base = site.output / "how-the-water-rate-rise-works" / "history"
+    for name in ("published", "corrected", "typo"):
+        page = site.html(f"how-the-water-rate-rise-works/history/{newsroom[name]}/index.html")
+        assert page.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert not (base / newsroom["rewritten"]).exists()  # the current one is the article
+    old = site.html(f"how-the-water-rate-rise-works/history/{newsroom['published']}/index.html")
+    assert "$12.60" in old.get_text()
+    assert "$15.10" not in old.get_text()
+
+
+def test_silent_rewrite_is_flagged_but_a_typo_fix_is_not(
+    site: Site, newsroom: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        site.build(quiet=False)
+    silent = [r.getMessage() for r in caplog.records if "without adding an entry" in r.message]
+    assert len(silent) == 1, silent
+    assert silent[0].startswith("content/water-rates.md: commit " + newsroom["rewritten"])
+
+
+def test_uncommitted_edits_are_the_current_unsaved_version(
+    site: Site, newsroom: dict[str, str]
+) -> None:
+    text = (site.root / "content" / "water-rates.md").read_text()
+    site.write("water-rates.md", text.replace("two years", "three years"))
+    site.build()
+    page = history_of(site, "how-the-water-rate-rise-works")
+    newest = page.select_one("li.version")
+    assert newest["id"] == "version-unsaved"
+    assert "not yet committed" in newest.select_one("h2").get_text()
+    assert newest.select_one(".diff ins").get_text(" ", strip=True) == "Added: three"
+
+
+# --- the append-only record --------------------------------------------------
+
+
+def published_with_correction(site: Site) -> None:
+    site.write("rates.md", rates(INTRO, VOTE, CORRECTION))
+    site.commit("published with a correction", "2018-10-30T15:00:00-04:00")
+
+
+def test_editing_a_published_entry_is_refused(site: Site) -> None:
+    published_with_correction(site)
+    site.write("rates.md", rates(INTRO, VOTE, CORRECTION.replace("$15.10", "$15.20")))
+    with pytest.raises(BuildFailed) as refused:
+        site.build()
+    sha = site.git("rev-parse", "--short=7", "HEAD")
+    line = rates(INTRO, VOTE, CORRECTION).splitlines().index(CORRECTION.strip().splitlines()[0])
+    assert refused.value.lines == [
+        f"content/rates.md:{line + 1}: entry correction-2018-10-30 was published in {sha} on "
+        "2018-10-30 and has since been changed; keep it and append a new entry instead "
+        "(to amend it, append an entry whose first line is 'Amends: correction-2018-10-30')"
+    ]
+
+
+def test_removing_a_published_entry_is_refused_even_once_committed(site: Site) -> None:
+    published_with_correction(site)
+    site.write("rates.md", rates(INTRO, VOTE))
+    site.commit("quietly drop the correction", "2018-10-31T09:00:00-04:00")
+    with pytest.raises(BuildFailed) as refused:
+        site.build()
+    assert "entry correction-2018-10-30 was published in" in refused.value.lines[0]
+    assert "has since been removed" in refused.value.lines[0]
+
+
+def test_white_space_changes_to_an_entry_are_accepted(site: Site) -> None:
+    published_with_correction(site)
+    site.write("rates.md", rates(INTRO, VOTE, CORRECTION.replace(". The", ".\n  The")))
+    site.build()
+
+
+def test_a_visible_retraction_allows_removal_and_shows_in_history(site: Site) -> None:
+    published_with_correction(site)
+    retraction = (
+        '::: editors-note 2018-10-31 09:00 "Correction withdrawn"\n'
+        "Retracts: correction-2018-10-30\n\n"
+        "Our correction of 30 October was itself wrong: the original figure was right.\n"
+        ":::\n"
+    )
+    site.write("rates.md", rates(INTRO, VOTE, retraction))
+    site.commit("retract", "2018-10-31T09:05:00-04:00")
+    site.build()
+    page = site.html("how-the-water-rate-rise-works/index.html")
+    kinds = [
+        li["data-revision-kind"] for li in page.select("#revision-history li[data-revision-kind]")
+    ]
+    assert kinds == ["editors-note"]
+    latest = history_of(site, "how-the-water-rate-rise-works").select_one("li.version")
+    assert "Correction withdrawn" in latest.select_one(".version__added").get_text()
+    assert "$15.10" in " ".join(d.get_text() for d in latest.select(".diff del"))
+
+
+def test_an_amendment_allows_changing_the_entry(site: Site) -> None:
+    published_with_correction(site)
+    amended = CORRECTION.replace("$15.10", "$15.20")
+    amendment = (
+        "::: clarification 2018-10-31\nAmends: [our correction](#correction-2018-10-30)\n\n"
+        "The corrected figure was itself mistyped; it is $15.20.\n:::\n"
+    )
+    site.write("rates.md", rates(INTRO, VOTE, amended, amendment))
+    site.build()
+
+
+def test_strict_history_off_warns_instead(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    published_with_correction(site)
+    site.write("rates.md", rates(INTRO, VOTE))
+    with caplog.at_level(logging.WARNING):
+        site.build(quiet=False, DATELINE_STRICT_HISTORY=False)
+    assert any("has since been removed" in r.getMessage() for r in caplog.records)
+
+
+def test_edits_before_publication_are_drafting(site: Site) -> None:
+    site.write(
+        "rates.md", rates(INTRO, VOTE, CORRECTION).replace("2018-10-24 09:00", "2018-11-05 09:00")
+    )
+    site.commit("draft with a note", "2018-11-01T09:00:00-04:00")
+    # Dropping it before Date: is fine: nothing was public yet. The entry is now
+    # dated before publication, so the draft is rewritten without it.
+    site.write("rates.md", rates(INTRO, VOTE).replace("2018-10-24 09:00", "2018-11-05 09:00"))
+    site.commit("final draft", "2018-11-02T09:00:00-04:00")
+    site.build()
+    page = history_of(site, "how-the-water-rate-rise-works")
+    assert len(page.select("li.version")) == 1
+
+
+# --- degrading honestly -------------------------------------------------------
+
+
+def test_no_repository_builds_without_history(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    site.write("rates.md", rates(INTRO, VOTE, CORRECTION))
+    with caplog.at_level(logging.WARNING):
+        site.build(quiet=False)
+    assert not (site.output / "how-the-water-rate-rise-works" / "history").exists()
+    notes = [
+        r.getMessage() for r in caplog.records if r.getMessage().startswith("Dateline history")
+    ]
+    assert len(notes) == 1 and "not in a git repository" in notes[0]
+    page = site.html("how-the-water-rate-rise-works/index.html")
+    assert page.select_one(".history-link") is None
+
+
+def test_without_git_installed(
+    site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    published_with_correction(site)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with caplog.at_level(logging.WARNING):
+        site.build(quiet=False)
+    assert any("git is not installed" in r.getMessage() for r in caplog.records)
+    assert not (site.output / "how-the-water-rate-rise-works" / "history").exists()
+
+
+def test_shallow_clone_marks_history_incomplete(
+    site: Site, newsroom: dict[str, str], tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone)], check=True
+    )
+    (clone / "pelicanconf.py").write_text((site.root / "pelicanconf.py").read_text())
+    shallow = Site(clone)
+    with caplog.at_level(logging.WARNING):
+        shallow.build(quiet=False)
+    assert any("shallow clone" in r.getMessage() for r in caplog.records)
+    page = shallow.html("how-the-water-rate-rise-works/history/index.html")
+    assert "shallow copy" in page.select_one(".notice").get_text()
+    assert len(page.select("li.version")) == 1
+    assert not [r for r in caplog.records if "without adding an entry" in r.getMessage()]
+
+
+def test_history_needs_one_git_log_not_one_per_file(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(5):
+        site.write(f"story-{number}.md", rates(INTRO, VOTE, title=f"Story {number}"))
+    site.commit("five stories", "2018-10-24T08:00:00-04:00")
+    calls: list[list[str]] = []
+    run = subprocess.run
+
+    def counting(command, *args, **kwargs):
+        if command and command[0] == "git":
+            calls.append(command)
+        return run(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", counting)
+    site.build()
+    verbs = [re.sub(r"^-C$", "", c[3]) for c in calls]
+    assert verbs == ["rev-parse", "log", "status", "cat-file"]
+
+
+def test_version_pages_can_be_left_out(site: Site, newsroom: dict[str, str]) -> None:
+    site.build(DATELINE_VERSION_SAVE_AS="")
+    base = site.output / "how-the-water-rate-rise-works" / "history"
+    assert [p.name for p in base.iterdir()] == ["index.html"]
+    assert "Read this version" not in (base / "index.html").read_text()
