@@ -12,3 +12,6 @@ FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
 # The public record is append-only: refuse to publish a silently changed entry.
 DATELINE_STRICT_HISTORY = True
+# What is published is on the record: no drafts, no uncommitted text.
+DATELINE_WRITE_DRAFTS = False
+DATELINE_REQUIRE_COMMITTED = True

@@ -75,6 +75,23 @@ def test(c, pytest_args=""):
     c.run(f"{python} -m pytest {pytest_args}", pty=False)
 
 
+@task(
+    help={
+        "articles": "explainers in the generated corpus (default 100; the targets: 1000)",
+        "runs": "runs of each build; the table shows medians (default 3)",
+        "scale": "also build twice as many explainers (linear growth)",
+        "json": "write the results here (default: benchmarks/results/articles-N.json)",
+    }
+)
+def bench(c, articles=100, runs=3, scale=False, json=None):
+    """Time Pelican alone vs Pelican with Dateline on a generated corpus (benchmarks/run.py)."""
+    articles = int(articles)
+    target = Path(json) if json else ROOT / "benchmarks" / "results" / f"articles-{articles}.json"
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--articles", str(articles)]
+    command += ["--runs", str(int(runs)), "--json", str(target), *(["--scale"] if scale else [])]
+    c.run(shlex.join(command), pty=False)
+
+
 @task(help={"port": "port to serve on (default 8000)"})
 def serve(c, port=None):
     """Serve output/ on http://127.0.0.1:8000 (Ctrl-C stops)."""

@@ -6,7 +6,8 @@ Every test makes a real repository with the git CLI, with fixed commit dates.
 from __future__ import annotations
 
 import logging
-import re
+import os
+import shutil
 import subprocess
 
 import pytest
@@ -281,23 +282,40 @@ def test_shallow_clone_marks_history_incomplete(
 
 
 def test_history_needs_one_git_log_not_one_per_file(
-    site: Site, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
     for number in range(5):
         site.write(f"story-{number}.md", rates(INTRO, VOTE, title=f"Story {number}"))
     site.commit("five stories", "2018-10-24T08:00:00-04:00")
-    calls: list[list[str]] = []
-    run = subprocess.run
+    # A git on PATH that notes each run: git is run by the build and by the
+    # second process that reads the repository while Pelican reads the content.
+    shim, log = tmp_path / "bin", tmp_path / "git-runs"
+    shim.mkdir()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$3" >> {log}\nexec {shutil.which("git")} "$@"\n')
+    (shim / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
 
-    def counting(command, *args, **kwargs):
-        if command and command[0] == "git":
-            calls.append(command)
-        return run(command, *args, **kwargs)
+    def runs() -> list[str]:
+        verbs = log.read_text().split() if log.exists() else []
+        log.unlink(missing_ok=True)
+        return verbs
 
-    monkeypatch.setattr(subprocess, "run", counting)
     site.build()
-    verbs = [re.sub(r"^-C$", "", c[3]) for c in calls]
-    assert verbs == ["rev-parse", "log", "status", "cat-file"]
+    verbs = runs()
+    assert sorted(set(verbs)) == ["cat-file", "log", "rev-parse", "status"]
+    assert len(verbs) <= 5  # one log, one status: never one process per file
+    # HEAD has not moved and every version is known: no log, no text read again.
+    site.build()
+    assert sorted(runs()) == ["rev-parse", "status"]
+    site.write("story-0.md", rates(INTRO, VOTE, CORRECTION, title="Story 0"))
+    site.commit("correction", "2018-10-30T14:10:00-04:00")
+    runs()  # the test's own git runs
+    site.build()  # a new commit: the log again, and the one new text
+    verbs = runs()
+    assert sorted(set(verbs)) == ["cat-file", "log", "rev-parse", "status"]
+    assert len(verbs) <= 5
+    page = site.html("story-0/history/index.html")
+    assert len(page.select("li.version")) == 2
 
 
 def test_version_pages_can_be_left_out(site: Site, newsroom: dict[str, str]) -> None:

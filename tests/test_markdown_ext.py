@@ -163,7 +163,7 @@ def test_entry_body_html_is_the_rendered_body() -> None:
     )
     assert second.body_html == "<p>A note.</p>"
     for entry in (first, second):
-        assert f'<div class="revision__body">{entry.body_html}</div>' in html
+        assert f'<div class="revision__body">{entry.body_html}\n</div>' in html
     # No placeholder survives in the page.
     assert "\x02" not in html
     assert "\x03" not in html
@@ -468,7 +468,7 @@ def test_body_uses_article_references_and_raw_html() -> None:
         '<p>The <a href="https://ferry.example/fares">fare table</a> &amp; '
         '<span class="fix">this</span> changed.</p>'
     )
-    assert f'<div class="revision__body">{entry.body_html}</div>' in html
+    assert f'<div class="revision__body">{entry.body_html}\n</div>' in html
     assert entry.summary == "The fare table & this changed."
     assert soup.p.a["href"] == "https://ferry.example/fares"
 
@@ -478,3 +478,14 @@ def test_footnote_reference_is_not_part_of_the_summary() -> None:
         "::: note 2018-10-30\nThe figure was revised[^1].\n:::\n\n[^1]: Source.\n"
     )
     assert md.dateline.entries[0].summary == "The figure was revised."
+
+
+def test_body_ending_in_a_code_block_keeps_its_entry() -> None:
+    # Pelican's default codehilite clears the blocks it replaces; the entry survives.
+    md = markdown.Markdown(
+        extensions=["extra", "codehilite", "meta", DatelineExtension(timezone="America/New_York")]
+    )
+    html = md.convert("Intro.\n\n::: note 2018-10-30\nThe fix:\n\n    x = 1\n:::\n\nAfter.\n")
+    [entry] = md.dateline.entries
+    assert "x = 1" in entry.body_html
+    assert "\x02" not in html and "\x03" not in html

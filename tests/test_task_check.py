@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,20 @@ def test_check_has_help(project: Path) -> None:
     done = run_task(project, "--help", "check")
     assert done.returncode == 0
     assert "--json" in done.stdout and "--path" in done.stdout
+
+
+def test_check_refuses_a_silently_changed_published_entry(tmp_path: Path) -> None:
+    """pelicanconf only warns; check holds the record to publish's standard."""
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "ferry.md").write_text(FERRY, encoding="utf-8")
+    git = ["git", "-c", "user.name=Desk", "-c", "user.email=desk@news.example"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "content"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "publish"], cwd=project, check=True)
+    edited = FERRY.replace("Running again.", "Running again, mostly.")
+    (project / "content" / "ferry.md").write_text(edited, encoding="utf-8")
+
+    done = run_task(project, "check")
+    assert done.returncode != 0
+    line = edited.splitlines().index("::: update 2018-10-30") + 1
+    assert f"content/ferry.md:{line}: entry update-2018-10-30 was published in " in done.stdout

@@ -17,6 +17,7 @@ from typing import Any
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+from . import reuse
 from .filters import FILTERS
 from .generator import BuildRefused, DatelineGenerator
 from .reader import DatelineMarkdownReader
@@ -25,6 +26,12 @@ from .settings import apply_defaults
 __all__ = ["BuildRefused", "register"]
 
 EXTENSION = "dateline.markdown_ext"
+_DRAFTS_SAVE_AS = (
+    "DRAFT_SAVE_AS",
+    "DRAFT_LANG_SAVE_AS",
+    "DRAFT_PAGE_SAVE_AS",
+    "DRAFT_PAGE_LANG_SAVE_AS",
+)
 
 
 def configure(pelican: Any) -> None:
@@ -44,6 +51,9 @@ def configure(pelican: Any) -> None:
     markdown["extensions"] = [*markdown.get("extensions", []), EXTENSION]
     settings["MARKDOWN"] = markdown
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
+    if not settings["DATELINE_WRITE_DRAFTS"]:
+        for name in _DRAFTS_SAVE_AS:  # Pelican writes nothing whose save_as is ""
+            settings[name] = ""
 
 
 def use_reader(readers: Any) -> None:
@@ -59,3 +69,5 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.readers_init.connect(use_reader)
     signals.get_generators.connect(add_generator)
+    signals.get_writer.connect(reuse.writer_class)  # unchanged pages come from the last build
+    signals.finalized.connect(reuse.save_record)

@@ -7,6 +7,7 @@ readers do not announce the same correction twice.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,9 +47,9 @@ def updates_feed(items: Sequence[LogItem], settings: dict[str, Any]) -> Atom1Fee
             title=f"{entry.label}: {plain(article.title)}",
             link=f"{site_url}/{article.url}#{entry.anchor}",
             unique_id=entry_id(authority, item),
-            description=entry.summary,
+            description=html.escape(entry.summary),  # text, in an Atom type="html" summary
             content=article._update_content(entry.body_html, site_url),
-            author_name=", ".join(plain(author.name) for author in getattr(article, "authors", [])),
+            author_name=", ".join(author.name for author in getattr(article, "authors", [])),
             pubdate=entry.when,
             updateddate=entry.when,
             categories=[entry.label],

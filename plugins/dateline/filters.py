@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import pass_context
 
 from .settings import setting
-from .text import plain
+from .text import plain, title_markup
 
 
 def _local(context: Mapping[str, Any], moment: datetime) -> datetime:
@@ -39,6 +39,7 @@ def readable_datetime(context: Mapping[str, Any], moment: datetime) -> str:
 
 FILTERS: dict[str, Callable[..., str]] = {
     "plain": plain,
+    "title_markup": title_markup,  # a title as typed (an older version's) -> as Pelican keeps it
     "isotime": isotime,
     "readable_date": readable_date,
     "readable_datetime": readable_datetime,

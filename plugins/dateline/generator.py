@@ -10,7 +10,6 @@ the sitemap.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -20,7 +19,8 @@ from zoneinfo import ZoneInfo
 from pelican.generators import Generator
 
 from .feed import updates_feed
-from .history_pass import attach_histories
+from .history_pass import HistoryPass, attach_histories, start_prefetch
+from .holdback import hold_back_in_history, without_future_entries
 from .jsonld import news_article
 from .log import LogItem, revision_log
 from .model import Entry, build_revisions, check_entries
@@ -46,6 +46,13 @@ class DatelineGenerator(Generator):
     """Check and model every content object; write the site-wide outputs."""
 
     log: list[LogItem]
+    history: HistoryPass = HistoryPass([], None)  # closed once the history pages are written
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Generators are made before any reads: git is read on another core meanwhile.
+        history = self.settings["DATELINE_HISTORY"]
+        self.prefetch = start_prefetch(self.settings) if history else None
 
     def generate_context(self) -> None:
         zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
@@ -58,8 +65,13 @@ class DatelineGenerator(Generator):
         articles = self.context.get("articles", [])
         if self.settings["DATELINE_HISTORY"]:
             published = [t for a in articles for t in (a, *getattr(a, "translations", []))]
-            problems.extend(attach_histories(published, self.settings, zone, self._source))
+            self.history = attach_histories(
+                published, self.settings, zone, self._source, self.prefetch
+            )
+            problems.extend(self.history.problems)
+            problems.extend(self._check_histories(published, now))
         if problems:
+            self.history.close()
             raise BuildRefused([f"{path}:{line}: {why}" for path, line, why in sorted(problems)])
         self.log = revision_log(articles)
         self.context["revision_log"] = self.log
@@ -80,7 +92,10 @@ class DatelineGenerator(Generator):
         if feed_path:
             with self._open(feed_path) as out:
                 updates_feed(self.log, self.settings).write(out, "utf-8")
-        self._write_histories(writer)
+        try:
+            self._write_histories(writer)
+        finally:
+            self.history.close()
         sitemap_path = self.settings["DATELINE_SITEMAP_PATH"]
         if sitemap_path:
             contents = [*self.context.get("articles", []), *self.context.get("pages", [])]
@@ -136,8 +151,8 @@ class DatelineGenerator(Generator):
             entries, published, now, self.settings["DATELINE_ALLOW_SCHEDULED"]
         )
         problems.extend(late)
-        for held_back in set(entries) - set(visible):
-            content._content = _without_entry(content._content, held_back.anchor)
+        if len(visible) < len(entries):
+            content._content, _ = without_future_entries(content._content, now)
         revisions = build_revisions(
             visible,
             published,
@@ -145,12 +160,31 @@ class DatelineGenerator(Generator):
             (self.settings["DATELINE_DATE_FORMAT"], self.settings["DATELINE_DATETIME_FORMAT"]),
             zone,
         )
-        json_ld = news_article(
-            content, revisions, site_origin(self.settings), self.settings["DATELINE_CORRECTION_KINDS"]
-        )
+        corrections = self.settings["DATELINE_CORRECTION_KINDS"]
+        json_ld = news_article(content, revisions, site_origin(self.settings), corrections)
         content.dateline = replace(revisions, json_ld=json_ld)
         # Pelican's article feeds take <updated> from ``modified``.
         content.modified = revisions.modified
+        return problems
+
+    def _check_histories(self, articles: list[Any], now: datetime) -> list[tuple[str, int, str]]:
+        """Keep scheduled entries out of every version; refuse uncommitted text if asked."""
+        problems = []
+        for article in articles:
+            history = article.dateline.history if article.dateline else None
+            if history is None:
+                continue
+            if self.settings["DATELINE_ALLOW_SCHEDULED"]:
+                hold_back_in_history(history, now)
+            if self.settings["DATELINE_REQUIRE_COMMITTED"] and history.versions[0].unsaved:
+                problems.append(
+                    (
+                        self._source(article),
+                        1,
+                        "has changes that are not committed; commit them first, so that "
+                        "every text readers see is a version on the record",
+                    )
+                )
         return problems
 
     def _source(self, content: Any) -> str:
@@ -168,9 +202,3 @@ def _declared_modified(content: Any, zone: ZoneInfo) -> datetime | None:
     if not isinstance(declared, datetime):
         return None
     return declared if declared.tzinfo else declared.replace(tzinfo=zone)
-
-
-def _without_entry(html: str, anchor: str) -> str:
-    """``html`` without the entry ``anchor`` (a scheduled entry not yet due)."""
-    pattern = rf'<aside [^>]*\bid="{re.escape(anchor)}"[^>]*>.*?</aside>\n?'
-    return re.sub(pattern, "", html, count=1, flags=re.DOTALL)

@@ -3,16 +3,20 @@
 Four git processes per build, whatever the size of the site: ``rev-parse``
 (where, which HEAD, shallow?), one ``log --raw`` over the content folder
 (every version of every file, renames followed), ``status`` (unsaved edits),
-and one ``cat-file --batch`` that streams the text of every version needed.
+and one ``cat-file --batch`` that streams the text of the versions needed
+(none that ``history_pass`` already knows from an earlier build).
 Never one process per file: that costs 0.1–0.3 s a file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,8 +80,14 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def read_history(content: Path) -> RepoHistory:
-    """The history of every file under ``content``; raises HistoryUnavailable."""
+def read_history(
+    content: Path, known: tuple[str, str, dict[str, list[FileVersion]]] | None = None
+) -> RepoHistory:
+    """The history of every file under ``content``; raises HistoryUnavailable.
+
+    ``known`` is (HEAD, pathspec, files) from an earlier build: while HEAD has
+    not moved (the editor's loop: edit, build, edit…), the log is not read again.
+    """
     if shutil.which("git") is None:
         raise HistoryUnavailable("git is not installed")
     content = Path(content).resolve()
@@ -89,6 +99,16 @@ def read_history(content: Path) -> RepoHistory:
     root = Path(top).resolve()
     pathspec = os.path.relpath(content, root)
     history = RepoHistory(root=root, head=head, shallow=shallow == "true")
+    if known is not None and known[:2] == (head, pathspec) and not history.shallow:
+        history.files = known[2]
+    else:
+        history.files = _read_log(root, pathspec)
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
+    history.unsaved = frozenset(_parse_status(status.decode("utf-8", "surrogateescape")))
+    return history
+
+
+def _read_log(root: Path, pathspec: str) -> dict[str, list[FileVersion]]:
     log = _git(
         root,
         "log",
@@ -102,10 +122,7 @@ def read_history(content: Path) -> RepoHistory:
         "--",
         pathspec,
     )
-    history.files = _parse_log(log.decode("utf-8", "surrogateescape"))
-    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
-    history.unsaved = frozenset(_parse_status(status.decode("utf-8", "surrogateescape")))
-    return history
+    return _parse_log(log.decode("utf-8", "surrogateescape"))
 
 
 def _parse_log(text: str) -> dict[str, list[FileVersion]]:
@@ -143,21 +160,104 @@ def _parse_status(text: str) -> Iterable[str]:
         yield path
 
 
+def blob_id(data: bytes) -> str:
+    """The id git gives a file with these bytes (``git hash-object``)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` for a whole build, started on first use.
+
+    ``stream`` reads many blobs in one go (the input is fed from a thread, so
+    git decompresses the next blob while Python works on this one, and no
+    text is kept longer than its caller keeps it); ``get`` reads one more
+    when a page needs it. A blob a shallow clone lacks comes back as None.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            self._process = subprocess.Popen(
+                ["git", "-C", str(self.root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        return self._process
+
+    def stream(self, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each of ``blobs`` with its bytes, in order; consume it to the end."""
+        wanted = list(blobs)
+        if not wanted:
+            return
+        process = self._started()
+        assert process.stdin is not None
+
+        def feed() -> None:
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.write("".join(f"{sha}\n" for sha in wanted).encode())
+                process.stdin.flush()
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        try:
+            for sha in wanted:
+                yield sha, self._answer()
+        finally:
+            feeder.join()
+
+    def get(self, blob: str) -> bytes | None:
+        process = self._started()
+        assert process.stdin is not None
+        process.stdin.write(f"{blob}\n".encode())
+        process.stdin.flush()
+        return self._answer()
+
+    def _answer(self) -> bytes | None:
+        out = self._started().stdout
+        assert out is not None
+        header = out.readline()
+        if not header:
+            raise HistoryUnavailable("git cat-file stopped answering")
+        fields = header.split()
+        if fields[-1] == b"missing":  # cut off by a shallow clone
+            return None
+        size = int(fields[2])
+        data = out.read(size + 1)  # the object, then a newline
+        return data[:size]
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            assert process.stdin is not None
+            process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def decode(data: bytes) -> str:
+    """A blob's text, as Pelican would read the file."""
+    return data.decode("utf-8-sig", "replace")
+
+
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, str]:
     """The text of many blobs from one ``git cat-file --batch``."""
-    wanted = list(dict.fromkeys(blobs))
-    if not wanted:
-        return {}
-    out = _git(root, "cat-file", "--batch", stdin="\n".join(wanted).encode() + b"\n")
-    texts: dict[str, str] = {}
-    position = 0
-    for _ in wanted:
-        end = out.index(b"\n", position)
-        sha, *rest = out[position:end].decode().split(" ")
-        position = end + 1
-        if rest == ["missing"]:  # cut off by a shallow clone
-            continue
-        size = int(rest[1])
-        texts[sha] = out[position : position + size].decode("utf-8-sig", "replace")
-        position += size + 1  # the object, then a newline
-    return texts
+    reader = BlobReader(root)
+    try:
+        return {
+            sha: decode(data)
+            for sha, data in reader.stream(dict.fromkeys(blobs))
+            if data is not None
+        }
+    finally:
+        reader.close()

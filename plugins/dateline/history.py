@@ -14,10 +14,10 @@ Two checks read the same versions:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from functools import cached_property
+from typing import Protocol
 
 from .diff import TextDiff, diff_text
 from .gitlog import FileVersion
@@ -30,8 +30,6 @@ _DECLARATION = re.compile(
     r"^(?P<verb>Amends|Retracts):.*?(?P<anchor>\b[a-z][a-z-]*-\d{4}-\d{2}-\d{2}(?:-\d+)?)\b",
     re.IGNORECASE,
 )
-
-Renderer = Callable[[str], tuple[str, str | None]]  # source -> (html, title)
 
 
 @dataclass(frozen=True)
@@ -64,21 +62,50 @@ def entries_in(source: str, kinds: dict[str, str], zone: tzinfo) -> dict[str, En
     return records
 
 
+class VersionStore(Protocol):
+    """Where versions get their rendering and their differences, each once.
+
+    ``history_pass`` keeps both, by git blob id, across builds: a committed
+    version never changes, so neither does its HTML.
+    """
+
+    def rendered(self, blob: str) -> tuple[str, str | None]: ...  # (html, title)
+
+    def diff(self, old: str, new: str) -> TextDiff: ...
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """Uncommitted edits of one file: its text and the blob id git would give it."""
+
+    blob: str
+    entries: dict[str, EntryRecord]
+
+
 @dataclass
 class Version:
-    """One published state of an explainer (or its uncommitted edits)."""
+    """One published state of an explainer (or its uncommitted edits).
+
+    Only what the checks need is computed when the history is built; the
+    HTML and the diff are asked of the store when a page shows them, so a
+    build that reuses a page from the last build never renders its versions.
+    """
 
     key: str  # its anchor on the history page: version-1a2b3c4 / version-unsaved
     sha: str | None  # None: uncommitted edits in the working tree
     time: datetime | None  # commit time in the site's zone; None when unsaved
-    source: str
+    blob: str  # git blob id of its text: what its HTML and diff depend on
     entries: dict[str, EntryRecord]
-    render: Renderer = field(repr=False)
+    store: VersionStore = field(repr=False)
     first: bool = False
     added: list[str] = field(default_factory=list)
     previous: Version | None = field(default=None, repr=False)
     url: str = ""
     save_as: str = ""
+    # Set when this build shows something else than the blob's rendering
+    # (``holdback`` cuts entries not due yet): then nothing is taken from,
+    # or kept in, the store for it.
+    replaced: tuple[str, str | None] | None = field(default=None, repr=False)
 
     @property
     def short(self) -> str:
@@ -88,9 +115,14 @@ class Version:
     def unsaved(self) -> bool:
         return self.sha is None
 
-    @cached_property
+    @property
     def rendered(self) -> tuple[str, str | None]:
-        return self.render(self.source)
+        """(html, title): the blob's rendering, unless this build replaced it."""
+        return self.replaced or self.store.rendered(self.blob)
+
+    @rendered.setter
+    def rendered(self, value: tuple[str, str | None]) -> None:
+        self.replaced = value
 
     @property
     def html(self) -> str:
@@ -100,12 +132,15 @@ class Version:
     def title(self) -> str | None:
         return self.rendered[1]
 
-    @cached_property
+    @property
     def diff(self) -> TextDiff | None:
         """The change from the version before; None for the first."""
-        if self.previous is None:
+        previous = self.previous
+        if previous is None:
             return None
-        return diff_text(text_blocks(self.previous.html), text_blocks(self.html))
+        if self.replaced is None and previous.replaced is None:
+            return self.store.diff(previous.blob, self.blob)
+        return diff_text(text_blocks(previous.html), text_blocks(self.html))
 
 
 @dataclass
@@ -124,47 +159,48 @@ class ArticleHistory:
 
 def build_history(
     committed: list[FileVersion],
-    texts: dict[str, str],
-    unsaved_source: str | None,
+    entries: Mapping[str, dict[str, EntryRecord]],
+    unsaved: Unsaved | None,
     published: datetime,
-    kinds: dict[str, str],
     zone: tzinfo,
-    render: Renderer,
+    store: VersionStore,
     incomplete: bool,
 ) -> ArticleHistory | None:
-    """Versions from the commits of one file (oldest first) and its unsaved text.
+    """Versions from the commits of one file (oldest first) and its unsaved edits.
 
-    Commits before ``published`` were drafts: the last of them is the first
+    ``entries`` holds the entries of every committed text this copy of the
+    repository has (a shallow clone lacks old ones), by blob id. Commits
+    before ``published`` were drafts: the last of them is the first
     published version.
     """
     drafts = [v for v in committed if v.commit.time < published]
     states = [drafts[-1]] if drafts else []
     states.extend(v for v in committed if v.commit.time >= published)
     # A shallow clone lacks old blobs; a rename alone changes nothing readers see.
-    states = [v for v in states if v.blob in texts]
+    states = [v for v in states if v.blob in entries]
     states = [v for i, v in enumerate(states) if i == 0 or v.blob != states[i - 1].blob]
-    if states and unsaved_source == texts[states[-1].blob]:
-        unsaved_source = None
+    if states and unsaved is not None and unsaved.blob == states[-1].blob:
+        unsaved = None
     versions = [
         Version(
             key=f"version-{state.commit.short}",
             sha=state.commit.sha,
             time=max(state.commit.time, published).astimezone(zone),
-            source=texts[state.blob],
-            entries=entries_in(texts[state.blob], kinds, zone),
-            render=render,
+            blob=state.blob,
+            entries=entries[state.blob],
+            store=store,
         )
         for state in states
     ]
-    if unsaved_source is not None:
+    if unsaved is not None:
         versions.append(
             Version(
                 key="version-unsaved",
                 sha=None,
                 time=None,
-                source=unsaved_source,
-                entries=entries_in(unsaved_source, kinds, zone),
-                render=render,
+                blob=unsaved.blob,
+                entries=unsaved.entries,
+                store=store,
             )
         )
     if not versions:
@@ -221,11 +257,17 @@ def record_problems(history: ArticleHistory) -> list[Problem]:
 
 
 def silent_edits(history: ArticleHistory, threshold: int) -> list[str]:
-    """Versions that changed ``threshold`` words or more and added no entry."""
+    """Versions that changed ``threshold`` words or more and added no entry.
+
+    A version that added an entry is never flagged, so its diff (two
+    renderings and a comparison) is not even computed.
+    """
     found = []
     for version in history.versions:
+        if version.added or version.previous is None:
+            continue
         diff = version.diff
-        if diff is None or version.added or diff.changed_words < threshold:
+        if diff is None or diff.changed_words < threshold:
             continue
         which = (
             "uncommitted changes"

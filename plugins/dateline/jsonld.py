@@ -30,7 +30,7 @@ def news_article(
         "datePublished": revisions.published.isoformat(),
         "dateModified": revisions.modified.isoformat(),
         "author": [
-            {"@type": "Person", "name": plain(author.name)}
+            {"@type": "Person", "name": author.name}  # names are text, never markup
             for author in getattr(article, "authors", [])
         ],
         "publisher": {

@@ -33,7 +33,7 @@ from markdown.util import ETX, STX, AtomicString
 from .model import Entry, anchor_for, format_time
 from .scan import Block, Problem, scan
 from .settings import DEFAULTS
-from .text import first_sentence
+from .text import first_sentence, without_bidi_controls
 
 # Whitespace normalisation (priority 30) strips STX/ETX from the source, so
 # these placeholders can never come from an editor's text.
@@ -46,12 +46,15 @@ _BODY_RE = re.compile(
     re.escape(STX)
     + r"dateline-body:(\d+)"
     + re.escape(ETX)
-    + r"(.*?)"
+    + r"(.*?)</div>\s*"
     + re.escape(STX)
     + r"dateline-end:\1"
     + re.escape(ETX),
     re.DOTALL,
 )
+
+
+_ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 
 
 @dataclass
@@ -120,22 +123,29 @@ class EntryBlockProcessor(BlockProcessor):
         )
         label = etree.SubElement(aside, "p", {"class": "revision__label"})
         kind = etree.SubElement(label, "strong", {"class": "revision__kind"})
-        kind.text = entry.label
+        kind.text = _text(entry.label)
         kind.tail = " "
         moment = etree.SubElement(label, "time", {"datetime": entry.iso})
-        moment.text = entry.display
+        moment.text = _text(entry.display)
         if entry.title:
             moment.tail = " "
             title = etree.SubElement(label, "span", {"class": "revision__title"})
-            title.text = AtomicString(entry.title)  # the title as typed, as in lists
+            title.text = _text(entry.title)  # the title as typed, as in lists
         body = etree.SubElement(aside, "div", {"class": "revision__body"})
         self.parser.parseBlocks(body, body_blocks)
+        # Markers around the body, where no other processor rewrites them
+        # (codehilite, for one, clears the tail of the blocks it replaces).
         body.text = AtomicString(_BODY_START.format(number))
-        end = AtomicString(_BODY_END.format(number))
-        if len(body):
-            body[-1].tail = AtomicString((body[-1].tail or "") + end)
-        else:
-            body.text = AtomicString(body.text + end)
+        body.tail = AtomicString(_BODY_END.format(number))
+
+
+def _text(value: str) -> AtomicString:
+    """``value`` as text: never Markdown, never HTML.
+
+    Python-Markdown's serializer leaves ``&name;`` alone, taking it for a
+    reference the author wrote, so every ``&`` is escaped here first.
+    """
+    return AtomicString(value.replace("&", "&amp;"))
 
 
 class EntryBodyPostprocessor(Postprocessor):
@@ -148,9 +158,20 @@ class EntryBodyPostprocessor(Postprocessor):
     def run(self, text: str) -> str:
         def lift(match: re.Match[str]) -> str:
             self.extension.finish_entry(int(match[1]), match[2].strip())
-            return match[2]
+            return match[2] + "</div>\n"
 
         return _BODY_RE.sub(lift, text)
+
+
+class AlignClassPostprocessor(Postprocessor):
+    """Table cells aligned by class, not ``style``: pages forbid inline styles (CSP).
+
+    The tables extension writes ``style="text-align: left;"``; the theme
+    styles ``.align-left``, ``.align-right`` and ``.align-center`` the same way.
+    """
+
+    def run(self, text: str) -> str:
+        return _ALIGN_STYLE.sub(r' class="align-\1"', text)
 
 
 class DatelineExtension(Extension):
@@ -171,8 +192,9 @@ class DatelineExtension(Extension):
             ],
         }
         super().__init__(**kwargs)
-        self.kinds: dict[str, str] = {
-            kind.lower(): label for kind, label in self.getConfig("kinds").items()
+        self.kinds: dict[str, str] = {  # labels are text: no bidi controls (see text.py)
+            kind.lower(): without_bidi_controls(label)
+            for kind, label in self.getConfig("kinds").items()
         }
         self.zone = ZoneInfo(self.getConfig("timezone"))
         self.formats = (self.getConfig("date_format"), self.getConfig("datetime_format"))
@@ -187,6 +209,7 @@ class DatelineExtension(Extension):
         md.preprocessors.register(EntryPreprocessor(md, self), "dateline", 29)
         md.parser.blockprocessors.register(EntryBlockProcessor(md.parser, self), "dateline", 106)
         md.postprocessors.register(EntryBodyPostprocessor(md, self), "dateline", 1)
+        md.postprocessors.register(AlignClassPostprocessor(md), "dateline-align", 2)
 
     def reset(self) -> None:
         self.md.dateline = EntryScan()

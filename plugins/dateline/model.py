@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from .scan import Problem
 
+_FOOTNOTE_REF = 'class="footnote-ref"'  # Python-Markdown's footnotes extension
+
 if TYPE_CHECKING:  # history imports this module
     from .history import ArticleHistory
 
@@ -116,6 +118,17 @@ def check_entries(
                         f"entry {entry.anchor} is dated in the future "
                         f"({entry.display}); fix the date, or set "
                         "DATELINE_ALLOW_SCHEDULED = True to hold it back until then",
+                    )
+                )
+            elif _FOOTNOTE_REF in entry.body_html:
+                # Footnotes are printed at the end of the article, outside the
+                # entry: held back, its note would still be public.
+                problems.append(
+                    Problem(
+                        entry.line,
+                        f"entry {entry.anchor} is scheduled ({entry.display}) and has a "
+                        "footnote, which would be public before the entry; put the note "
+                        "in the entry's text",
                     )
                 )
         else:

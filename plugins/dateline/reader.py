@@ -3,20 +3,38 @@
 The entries and problems go into the reader's metadata, which Pelican's
 content cache stores with the HTML: a cached article still knows its entries
 and a cached broken file is still refused.
+
+A file the reader cannot read raises ``SourceError`` with the line at fault
+(the first byte that is not UTF-8, the ``Date:`` line Pelican cannot parse):
+``build.py`` reports it as ``file:line: message`` instead of Pelican's
+"Could not process".
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
-from pelican.utils import pelican_open
+from pelican.utils import slugify
 
 from .markdown_ext import EntryScan
+from .text import title_markup, without_bidi_controls
 
 ENTRIES = "dateline_entries"
 PROBLEMS = "dateline_problems"
+
+
+class SourceError(Exception):
+    """A source file that cannot be read at all; ``line`` is 1-based."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
 
 
 class DatelineMarkdownReader(MarkdownReader):
@@ -26,11 +44,83 @@ class DatelineMarkdownReader(MarkdownReader):
         # Pelican's read(), but the scan is taken before _parse_metadata:
         # converting a Summary: field resets the Markdown instance.
         self._source_path = source_path
+        text = decode_source(source_path, Path(source_path).read_bytes())
         self._md = Markdown(**self.settings["MARKDOWN"])
-        with pelican_open(source_path) as text:
-            content = self._md.convert(text)
+        content = self._md.convert(text)
         found: EntryScan = getattr(self._md, "dateline", EntryScan())
-        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        meta = getattr(self._md, "Meta", None)
+        self._reading = text
+        try:
+            metadata = self._parse_metadata(meta) if meta is not None else {}
+        finally:
+            self._reading = None
+        typed_title = (meta or {}).get("title", [""])[0]
+        if any(char in typed_title for char in "&<>") and "slug" not in metadata:
+            metadata.update(self._slug_as_before(typed_title))
         metadata[ENTRIES] = found.entries
         metadata[PROBLEMS] = found.problems
         return content, metadata
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        """Pelican's processing, with titles as text and errors at their line."""
+        if isinstance(value, str):
+            value = title_markup(value) if name == "title" else without_bidi_controls(value)
+        text = getattr(self, "_reading", None)
+        if text is None:  # Pelican's defaults and file-name metadata, before read()
+            return super().process_metadata(name, value)
+        try:
+            return super().process_metadata(name, value)
+        except Exception as error:  # dateutil, a METADATA_PROCESSORS plugin…
+            raise SourceError(
+                self._source_path,
+                metadata_line(text, name),
+                f"cannot read {name.title()}: {error}",
+            ) from None
+
+    def _slug_as_before(self, typed_title: str) -> dict[str, str]:
+        """The slug Pelican makes from the title as typed, not as escaped.
+
+        Escaping keeps "<script>" or "&amp;" visible as typed, and would put
+        them in the slug too; an article's address must not change with that.
+        """
+        if self.settings["SLUGIFY_SOURCE"] != "title":
+            return {}
+        return {
+            "slug": slugify(
+                typed_title,
+                regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+                use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
+            )
+        }
+
+
+def decode_source(path: str, data: bytes) -> str:
+    """``data`` as UTF-8 text (a BOM dropped), or SourceError at the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = _lines(data[: error.start].decode("utf-8").removeprefix("\ufeff"))
+        raise SourceError(
+            path,
+            len(before),
+            f"byte 0x{data[error.start]:02x} at column {len(before[-1]) + 1} is not UTF-8; "
+            "save the file as UTF-8 (Dateline reads no other encoding)",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as Markdown counts them (the numbers every problem carries)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def metadata_line(text: str, name: str) -> int:
+    """The line of the ``Name:`` header field, else 1."""
+    field = re.compile(rf"^[ ]{{0,3}}{re.escape(name)}[ ]*:", re.IGNORECASE)
+    for number, line in enumerate(_lines(text), 1):
+        if not line.strip():
+            break
+        if field.match(line):
+            return number
+    return 1

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from .syntax import FENCE, Header, HeaderError, parse_header
+from .syntax import FENCE, Header, HeaderError, parse_header, quote
 
 # Python-Markdown's fenced_code: an opening fence at column 0 with an optional
 # language, {attributes} or hl_lines, closed by the very same fence. Entries
@@ -113,7 +113,28 @@ def scan(
                 "entry is never closed; end it with a line holding only :::",
             )
         )
+    problems.extend(_repeated_titles(blocks))
     return blocks, problems
+
+
+def _repeated_titles(blocks: list[Block]) -> list[Problem]:
+    """A title used twice (in any case) reads as one entry twice in every list."""
+    first: dict[str, int] = {}
+    problems = []
+    for block in blocks:
+        title = block.header.title
+        if title is None:
+            continue
+        line = first.setdefault(title.casefold(), block.start + 1)
+        if line != block.start + 1:
+            problems.append(
+                Problem(
+                    block.start + 1,
+                    f"entry title {quote(title)} is already used by the entry at line "
+                    f"{line}; give each entry its own title, or leave the title out",
+                )
+            )
+    return problems
 
 
 def _end_of_code(lines: list[str], start: int, fence: str) -> int:

@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "DATELINE_HISTORY_SAVE_AS": "{slug}/history/index.html",
     "DATELINE_VERSION_URL": "{slug}/history/{version}/",
     "DATELINE_VERSION_SAVE_AS": "{slug}/history/{version}/index.html",
+    # Keep each committed version's entries, HTML and diff in CACHE_PATH, by
+    # git blob id (they never change), so a build renders only new versions.
+    "DATELINE_HISTORY_CACHE": True,
+    # With Pelican's content cache on, hard-link each page whose inputs did not
+    # change from the last build instead of rendering it again (reuse.py).
+    "DATELINE_REUSE_OUTPUT": True,
     # Refuse the build when a committed entry was changed or removed silently
     # (off: a warning). On in publishconf.py, off in pelicanconf.py.
     "DATELINE_STRICT_HISTORY": True,
@@ -46,6 +52,19 @@ DEFAULTS: dict[str, Any] = {
     "DATELINE_SILENT_EDIT_WORDS": 20,
     # Longest first-sentence summary shown in history lists, in characters.
     "DATELINE_SUMMARY_LENGTH": 160,
+    # Write Status: draft articles and pages (Pelican's drafts/ folder). Off, a
+    # draft is in no file of the build; pelicanconf.py turns it on to preview.
+    "DATELINE_WRITE_DRAFTS": False,
+    # Refuse the build when an article has changes not committed to git, so
+    # every published text is a version on the record (on in publishconf.py).
+    "DATELINE_REQUIRE_COMMITTED": False,
+    # Content-Security-Policy of every page, as a <meta> tag ("" leaves it out).
+    # No script runs (JSON-LD is data, not script) and nothing is fetched from
+    # another site; add a host here to embed its images, say.
+    "DATELINE_CSP": (
+        "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'"
+    ),
 }
 
 

@@ -11,22 +11,29 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
+from .text import without_bidi_controls
+
 FENCE = ":::"
 
+# ASCII digits only: ``\d`` would also take Arabic-Indic or full-width digits.
 _WHEN = re.compile(
     r"""
-    (?P<date>\d{4}-\d{2}-\d{2})
-    (?:[ T](?P<hour>\d{2}):(?P<minute>\d{2})
-       (?:[ ]?(?P<offset>Z|[+-]\d{2}:\d{2}))?
+    (?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})
+    (?:[ T](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})
+       (?:[ ]?(?P<offset>Z|[+-][0-9]{2}:[0-9]{2}))?
     )?
-    (?=\s|$)
+    (?=[ ]|$)
     """,
     re.VERBOSE,
 )
-_TITLE = re.compile(r'"(?P<title>[^"]*)"\s*$')
-_DATE_LIKE = re.compile(r"\d")
+_TITLE = re.compile(r'"(?P<title>[^"]*)"')
+_DATE_LIKE = re.compile(r"[0-9]")
 # Real-world UTC offsets run from -12:00 to +14:00.
 _EARLIEST_OFFSET, _LATEST_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+# A day from which any offset and any zone still give a representable instant.
+_FIRST_DAY, _LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+# How much of an editor's text a message quotes.
+_QUOTE_LIMIT = 40
 
 
 class HeaderError(ValueError):
@@ -50,18 +57,19 @@ def parse_header(rest: str, kinds: dict[str, str], zone: tzinfo) -> Header:
     ``kinds`` maps the allowed kinds to labels; ``zone`` applies when the entry
     gives no offset. Raises HeaderError with an editor-facing message.
     """
-    kind, _, after_kind = rest.strip().partition(" ")
+    # Any run of white space (tabs included) separates the parts like one space,
+    # so a header means the same whether an editor's tool wrote tabs or spaces.
+    kind, _, after_kind = " ".join(rest.split()).partition(" ")
     kind = kind.lower()
     if kind not in kinds:
-        raise HeaderError(f"unknown entry kind '{kind}'; use one of: {', '.join(kinds)}")
-    after_kind = after_kind.strip()
+        raise HeaderError(f"unknown entry kind {quote(kind)}; use one of: {', '.join(kinds)}")
     if not after_kind or after_kind.startswith('"'):
         raise HeaderError(f"entry '{kind}' has no date; write it as ::: {kind} YYYY-MM-DD")
     match = _WHEN.match(after_kind)
     if match is None:
         token = after_kind.split(" ", 1)[0]
         raise HeaderError(
-            f"'{token}' is not a date Dateline accepts; write YYYY-MM-DD, "
+            f"{quote(token)} is not a date Dateline accepts; write YYYY-MM-DD, "
             "optionally followed by HH:MM and an offset such as +01:00 or Z"
         )
     when = _build_when(match, zone)
@@ -80,6 +88,8 @@ def _build_when(match: re.Match[str], zone: tzinfo) -> datetime:
         day = date.fromisoformat(match["date"])
     except ValueError:
         raise HeaderError(f"{match['date']} is not a real date") from None
+    if not _FIRST_DAY <= day <= _LAST_DAY:
+        raise HeaderError(f"{match['date']} is out of range; check the year")
     at = time()
     if match["hour"] is not None:
         hour, minute = int(match["hour"]), int(match["minute"])
@@ -87,9 +97,48 @@ def _build_when(match: re.Match[str], zone: tzinfo) -> datetime:
             raise HeaderError(f"{match['hour']}:{match['minute']} is not a real time")
         at = time(hour, minute)
     offset = match["offset"]
-    if offset is None:
-        return datetime.combine(day, at, tzinfo=zone)
-    return datetime.combine(day, at, tzinfo=_parse_offset(offset))
+    if offset is not None:
+        return datetime.combine(day, at, tzinfo=_parse_offset(offset))
+    when = datetime.combine(day, at, tzinfo=zone)
+    if match["hour"] is not None:
+        _check_local_time(when, f"{match['date']} {match['hour']}:{match['minute']}")
+    return when
+
+
+def _check_local_time(when: datetime, written: str) -> None:
+    """Refuse a wall-clock time the site's zone skipped or went through twice.
+
+    Python would silently pick one reading; a dated public record must not.
+    (A date-only entry is the start of its day and never ambiguous.)
+    """
+    zone = when.tzinfo
+    name = getattr(zone, "key", str(zone))
+    if when.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != when.replace(tzinfo=None):
+        raise HeaderError(
+            f"{written} never happened in {name} (the clocks skipped it); "
+            "write the time with its UTC offset, such as +01:00"
+        )
+    first, second = when.utcoffset(), when.replace(fold=1).utcoffset()
+    if first != second:
+        stamp = written.replace(" ", "T")
+        raise HeaderError(
+            f"{written} happened twice in {name} (the clocks went back); add the UTC "
+            f"offset to say which: {stamp}{_offset_text(first)} (the first) or "
+            f"{stamp}{_offset_text(second)} (the second)"
+        )
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    minutes = int((offset or timedelta()).total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def quote(text: str) -> str:
+    """``text`` in quotes for a message, shortened: a header can be megabytes long."""
+    if len(text) > _QUOTE_LIMIT:
+        text = text[: _QUOTE_LIMIT - 1] + "…"
+    return f"'{text}'"
 
 
 def _parse_offset(text: str) -> timezone:
@@ -111,9 +160,10 @@ def _parse_title(text: str) -> str | None:
             raise HeaderError('entry title is not closed; end it with a double quote (")')
         hint = " (a time is written HH:MM)" if _DATE_LIKE.match(text) else ""
         raise HeaderError(
-            f"unexpected '{text}' after the date{hint}; put a title in double quotes: \"Like this\""
+            f"unexpected {quote(text)} after the date{hint}; "
+            'put a title in double quotes: "Like this"'
         )
-    title = " ".join(match["title"].split())
+    title = " ".join(without_bidi_controls(match["title"]).split())
     if not title:
         raise HeaderError('entry title is empty; remove the "" or write a title')
     return title

@@ -17,14 +17,33 @@ _BLOCK_END = re.compile(
     r"</(?:p|li|blockquote|h[1-6]|pre|div|td|th|dd|dt)\s*>|<br\s*/?>", re.IGNORECASE
 )
 _SPACE = re.compile(r"\s+")
+# Explicit bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+# invisible, and able to reorder the text after them on the same line ("Trojan
+# Source"). Titles, names and summaries are text, so they go; the marks U+200E,
+# U+200F and U+061C stay: they reorder nothing.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # A sentence ends at . ! ? (or an ellipsis), optionally followed by closing
 # quotes, then a space; but not after a lone capital ("U.S. Senate").
 _SENTENCE = re.compile(r"^(.+?(?<!\b[A-Z])[.!?…]['\"’”)]*)(?=\s)")
 
 
 def plain(markup: str) -> str:
-    """Strip tags, unescape entities and fold white space."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", markup))).strip()
+    """Strip tags, unescape entities, drop bidi controls and fold white space."""
+    return _SPACE.sub(" ", without_bidi_controls(html.unescape(_TAG.sub("", markup)))).strip()
+
+
+def without_bidi_controls(text: str) -> str:
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def title_markup(typed: str) -> str:
+    """A title as typed, as the HTML Pelican keeps for it (typogrify works on HTML).
+
+    Titles are text: escaped here, so "Why <script> tags matter" or "Fish
+    &amp; chips" come back from ``plain`` exactly as typed, whatever markup
+    typogrify added in between.
+    """
+    return html.escape(without_bidi_controls(typed), quote=False)
 
 
 def text_blocks(markup: str) -> list[str]:

@@ -30,7 +30,7 @@ def test_axe_really_checks(new_page, server):
         """() => {
             const p = document.createElement("p");
             p.textContent = "Barely visible";
-            p.setAttribute("style", "color:#bbb;background:#fff");
+            p.style.cssText = "color:#bbb;background:#fff";  // CSSOM: the CSP allows it
             document.querySelector("main").append(p);
         }"""
     )

@@ -3,12 +3,12 @@
 Problems come from *sources*, each a function of a ``CheckRun``:
 
 * ``build`` — the real build (``build_site`` into a temporary folder), so
-  every refusal rule of SPEC §1 is checked by the code that enforces it;
+  every refusal rule of SPEC §1, and the history's append-only rule, is
+  checked by the code that enforces it;
 * ``links`` — broken internal links and ``#anchor`` targets in the built HTML.
 
-More rules (the history's append-only rules, say) join with
-``register_source(name, function)``; ``publish`` runs the same list, so a
-new source guards deployment too.
+More rules join with ``register_source(name, function)``; ``publish`` runs
+the same list, so a new source guards deployment too.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from ..build import BuildFailed, build_site
 from .links import BrokenLink, Link, Site
 from .project import Project, working_directory
 
+# The public record is checked as publish will check it, even where the
+# development settings only warn about a changed or removed entry.
+_STRICT = {"DATELINE_STRICT_HISTORY": True}
 _PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+): (?P<message>.*)$", re.DOTALL)
 
 
@@ -83,7 +86,7 @@ class CheckRun:
         signals.content_written.connect(collector.written)
         try:
             with working_directory(self.project.root), contextlib.redirect_stdout(sys.stderr):
-                built = build_site(self.project.settings_file, target, quiet=True)
+                built = build_site(self.project.settings_file, target, _STRICT, quiet=True)
         except BuildFailed as failed:
             self.build_problems = [Problem.parse(line) for line in failed.lines]
             return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import threading
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from pelican.server import ComplexHTTPRequestHandler
 
 BUILD_URL = "/__dateline/build"
+_POLICY = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', re.IGNORECASE)
 _SCRIPT = (
     "<script>(function(){var seen=null;setInterval(function(){"
     f"fetch('{BUILD_URL}',{{cache:'no-store'}}).then(function(r){{return r.json()}})"
@@ -39,7 +41,12 @@ class BuildCounter:
 
 
 def with_reload_script(html: bytes) -> bytes:
-    """``html`` with the reload script just before ``</body>`` (or at the end)."""
+    """``html`` with the reload script just before ``</body>`` (or at the end).
+
+    The page's Content-Security-Policy runs no script, so it is left out of
+    the page while serving it here (``output/`` keeps it).
+    """
+    html = _POLICY.sub(b"", html, count=1)
     script = _SCRIPT.encode()
     at = html.lower().rfind(b"</body>")
     return html + script if at < 0 else html[:at] + script + html[at:]

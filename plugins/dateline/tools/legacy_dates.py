@@ -126,17 +126,16 @@ def _day(
     if style == "iso":
         return _real(int(match["year"]), int(match["month"]), int(match["day"]), written)
     if style == "numeric":
-        month, day = _month_day(
-            int(match["a"]), int(match["b"]), order, match["year"], written, published
-        )
+        month, day = _month_day(int(match["a"]), int(match["b"]), order, match["year"], written)
     else:
         month, day = MONTHS[match["month"][:3].lower()], int(match["day"])
     return _with_year(match["year"], month, day, published, written)
 
 
 def _month_day(
-    a: int, b: int, order: str | None, year: str | None, written: str, published: date | None
+    a: int, b: int, order: str | None, year: str | None, written: str
 ) -> tuple[int, int]:
+    """(month, day) of ``a/b``: both readings when both are possible, then ``order`` decides."""
     readings = []
     if a <= 12 and b <= 31:
         readings.append((a, b))  # month first
@@ -147,7 +146,7 @@ def _month_day(
         raise DateProblem(f"'{written}' is not a date")
     if len(readings) == 2:
         if order is None:
-            first, second = (_describe(m, d, year, published) for m, d in readings)
+            first, second = (_describe(m, d, year) for m, d in readings)
             raise DateProblem(
                 f"'{written}' could be {first} or {second}; rerun with "
                 "--date-order mdy (month first) or --date-order dmy (day first)"
@@ -156,7 +155,7 @@ def _month_day(
     return readings[0]
 
 
-def _describe(month: int, day: int, year: str | None, published: date | None) -> str:
+def _describe(month: int, day: int, year: str | None) -> str:
     label = date(2000, month, 1).strftime("%B")
     return f"{day} {label}" + (f" {_full_year(year)}" if year else "")
 

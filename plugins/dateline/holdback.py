@@ -1,0 +1,79 @@
+"""Entries dated after the build stay out of everything readers get.
+
+With ``DATELINE_ALLOW_SCHEDULED`` an entry can be written, and committed,
+before its time. The article's HTML still holds it (that HTML is cached, and
+the entry must appear once it is due), and so does every version of the
+article that git returns. Both are cut here, at every build, by the
+``data-revision-date`` each entry carries: the article page, and each version
+page and diff of its history.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+_ENTRY = re.compile(r'<aside\b[^>]*\bdata-revision-date="([^"]+)"[^>]*>')
+_ID = re.compile(r'\bid="([^"]*)"')
+_ASIDE = re.compile(r"<(/?)aside\b[^>]*>", re.IGNORECASE)
+
+
+def without_future_entries(html: str, now: datetime) -> tuple[str, set[str]]:
+    """``html`` without the entries dated after ``now``, and their anchors."""
+    kept: list[str] = []
+    held: set[str] = set()
+    position = 0
+    while (entry := _ENTRY.search(html, position)) is not None:
+        if not _after(entry[1], now):
+            kept.append(html[position : entry.end()])
+            position = entry.end()
+            continue
+        kept.append(html[position : entry.start()])
+        anchor = _ID.search(entry[0])
+        held.add(anchor[1] if anchor else "")
+        position = _end_of_element(html, entry.start())
+        if html.startswith("\n", position):
+            position += 1
+    kept.append(html[position:])
+    return "".join(kept), held
+
+
+def _after(iso: str, now: datetime) -> bool:
+    try:
+        return datetime.fromisoformat(iso) > now
+    except ValueError:  # raw HTML typed in a body, not an entry of ours
+        return False
+
+
+def _end_of_element(html: str, start: int) -> int:
+    """Where the ``<aside>`` opened at ``start`` ends; asides in its body nest.
+
+    Unbalanced raw HTML in a body cuts to the end: better less than a leak.
+    """
+    depth = 0
+    for tag in _ASIDE.finditer(html, start):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return tag.end()
+    return len(html)
+
+
+def hold_back_in_history(history: Any, now: datetime) -> None:
+    """Cut future entries from each version of an ``ArticleHistory``.
+
+    A version renders lazily (``rendered`` and ``diff`` are cached
+    properties), so the cut text replaces the rendering and the diff is
+    recomputed from it; a held-back entry is not listed as added either.
+    """
+    cut = False
+    for version in history.versions:
+        html, title = version.rendered
+        text, held = without_future_entries(html, now)
+        if held:
+            cut = True
+            version.rendered = (text, title)
+            version.added = [anchor for anchor in version.added if anchor not in held]
+    if cut:  # each diff reads this version's text and the one before
+        for version in history.versions:
+            version.__dict__.pop("diff", None)

@@ -1,0 +1,180 @@
+"""Incremental builds write exactly what a full build writes, byte for byte.
+
+The editor's loop (``invoke build`` / ``livereload``) builds with Pelican's
+content cache, and ``reuse.py`` hard-links every page whose inputs did not
+change from the last build. Each step below is built both ways — cached and
+incremental into ``output/``, and from nothing (no cache, no earlier output)
+into a folder of its own — and the two trees must be identical, file for
+file and byte for byte. Nothing in the output depends on the build's time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Site, article
+from dateline.build import build_site
+
+STORIES = {
+    "harbour.md": article(
+        title="How the harbour vote works",
+        date="2018-10-20 09:00",
+        body="""
+        The council votes on the harbour plan on Tuesday. See also
+        [the ferry explainer]({filename}ferry.md).
+
+        ::: update 2018-10-22 10:00 "Vote moved"
+        The vote moved to Wednesday.
+        :::
+        """,
+        category="Local government",
+        tags="harbour, council",
+    ),
+    "ferry.md": article(
+        title="What the ferry timetable change means",
+        date="2018-10-21 09:00",
+        body="The ferry leaves at 7:10 from next month.",
+        category="Transport",
+        tags="ferry",
+    ),
+    "rates.md": article(
+        title="Why water rates rise",
+        date="2018-10-19 09:00",
+        body="""
+        Rates rise 4 percent.
+
+        ::: correction 2018-10-23
+        The rise is 4.5 percent, not 4 percent.
+        :::
+        """,
+        category="Local government",
+        tags="council, water",
+    ),
+}
+
+
+def cached(site: Site) -> dict:
+    return {
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CACHE_PATH": str(site.root / "cache"),
+        "CONTENT_CACHING_LAYER": "generator",
+    }
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def full_build(site: Site, name: str) -> dict[str, bytes]:
+    """The same site built from nothing: no content cache, no history cache, no output."""
+    output = site.root / name
+    build_site(
+        site.root / "pelicanconf.py",
+        output,
+        {
+            **site.overrides,
+            "CACHE_PATH": str(site.root / f"{name}-cache"),
+            "DATELINE_HISTORY_CACHE": False,
+        },
+        quiet=True,
+    )
+    return tree(output)
+
+
+def assert_same(incremental: dict[str, bytes], full: dict[str, bytes]) -> None:
+    assert sorted(incremental) == sorted(full)
+    different = [name for name in full if incremental[name] != full[name]]
+    assert different == []
+
+
+def touch_later(path: Path) -> None:
+    stamp = path.stat().st_mtime + 10
+    os.utime(path, (stamp, stamp))
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("in_git", [True, False], ids=["git", "no-git"])
+def test_incremental_builds_equal_full_builds(site: Site, in_git: bool) -> None:
+    for name, text in STORIES.items():
+        site.write(name, text)
+    if in_git:
+        site.commit("publish", "2018-10-23T12:00:00-04:00")
+    site.build(**cached(site))
+    assert_same(tree(site.output), full_build(site, "full-0"))
+
+    # The editor's most common action: append one entry to one story.
+    harbour = site.root / "content" / "harbour.md"
+    before = inodes(site.output)
+    harbour.write_text(
+        harbour.read_text() + "\n::: note 2018-10-24 11:00\nThe agenda is online.\n:::\n"
+    )
+    touch_later(harbour)
+    site.build(**cached(site))
+    assert_same(tree(site.output), full_build(site, "full-1"))
+    after = inodes(site.output)
+    reused = [name for name in after if before.get(name) == after[name]]
+    assert "what-the-ferry-timetable-change-means/index.html" in reused  # linked, not rendered
+    assert "how-the-harbour-vote-works/index.html" not in reused  # what changed is new
+    assert "index.html" not in reused  # it lists the story's updated time
+
+    if in_git:  # commit it: the unsaved version becomes a version on the record
+        site.commit("note", "2018-10-24T11:05:00-04:00")
+        site.build(**cached(site))
+        assert_same(tree(site.output), full_build(site, "full-2"))
+
+    # A new story in a new category changes the navigation of every page.
+    site.write(
+        "budget.md",
+        article(title="The budget in five charts", date="2018-10-25 09:00", category="Budget"),
+    )
+    if in_git:
+        site.commit("budget", "2018-10-25T09:00:00-04:00")
+    site.build(**cached(site))
+    assert_same(tree(site.output), full_build(site, "full-3"))
+    assert (
+        b"Budget" in (site.output / "what-the-ferry-timetable-change-means/index.html").read_bytes()
+    )
+
+    # A settings change: Pelican's cache must be ignored (it is keyed on content
+    # files only; livereload does so), and no page of the last build is reused.
+    site.overrides["SITENAME"] = "Renamed Explainer"
+    site.build(**{**cached(site), "LOAD_CONTENT_CACHE": False})
+    full = full_build(site, "full-4")
+    assert_same(tree(site.output), full)
+    before = inodes(site.output)
+    site.build(**cached(site))  # nothing changed: every page is the last build's
+    assert_same(tree(site.output), full)
+    assert (
+        inodes(site.output)["what-the-ferry-timetable-change-means/index.html"]
+        == before["what-the-ferry-timetable-change-means/index.html"]
+    )
+
+
+def test_full_builds_do_not_depend_on_the_time_of_the_build(site: Site) -> None:
+    for name, text in STORIES.items():
+        site.write(name, text)
+    site.commit("publish", "2018-10-23T12:00:00-04:00")
+    first = full_build(site, "first")
+    touch_later(site.root / "content" / "ferry.md")
+    assert full_build(site, "second") == first
+
+
+def test_a_page_changed_in_output_is_not_reused(site: Site) -> None:
+    for name, text in STORIES.items():
+        site.write(name, text)
+    site.build(**cached(site))
+    page = site.output / "why-water-rates-rise" / "index.html"
+    page.unlink()
+    page.write_text("edited by hand")  # another file now: it is written afresh
+    site.build(**cached(site))
+    assert_same(tree(site.output), full_build(site, "full"))
