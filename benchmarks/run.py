@@ -253,13 +253,16 @@ def report(base: dict[str, Row], scaled: dict[str, Row] | None, options) -> dict
     history = rows["dateline, history"]
     incremental = rows["incremental"]
     first = rows.get("dateline, history (first build)")
+    versions = f"{options.articles} × {options.entries + 1} versions"
     targets = [
         ("full build ≤ 1.05 × Pelican", full["x_pelican"], 1.05),
+        ("full build ≤ 1.05 × Pelican (CPU time)", full["x_pelican_cpu"], 1.05),
         (
-            f"history pass ≤ 1 s ({options.articles} × {options.entries + 1} versions, cold)",
+            f"history pass ≤ 1 s ({versions}, nothing cached)",
             first["history_pass_seconds"] if first else None,
-            1.0 * options.articles / 1000,
+            1.0,
         ),
+        (f"history pass ≤ 1 s ({versions}, cached)", history["history_pass_seconds"], 1.0),
         (
             "incremental ≤ 0.25 × full build (Pelican's)",
             _ratio(incremental["seconds"], pelican["seconds"]),

@@ -255,3 +255,14 @@ def test_refused_build_leaves_the_previous_output(site: Site) -> None:
         site.build()
     assert failed.value.lines[0].startswith("content/a.md:7: unknown entry kind 'rumour'")
     assert_one_update(site.html("a/index.html"))
+
+
+def test_a_control_character_is_refused_at_its_line(site: Site) -> None:
+    # Invisible in an editor, but no feed can carry it: refused, never a crash.
+    site.write("a.md", article(body="Text.\n\n::: note 2018-10-30\nA bell \x07 rang.\n:::\n"))
+    with pytest.raises(BuildFailed) as refused:
+        site.build()
+    assert refused.value.lines == [
+        "content/a.md:7: control character U+0007 at column 8 cannot be published "
+        "(feeds and XML refuse it); delete it"
+    ]

@@ -121,11 +121,10 @@ def _attach(
 ) -> list[tuple[str, int, str]]:
     kinds = settings["DATELINE_KINDS"]
     committed = {id(a): repo.versions(Path(a.source_path)) for a in articles}
-    entries = store.entries(
-        (v.blob for versions in committed.values() for v in versions), kinds, zone
-    )
+    # Texts not known yet are read in one stream; entries are then loaded one
+    # article at a time, so the whole site's are never in memory at once.
+    store.learn((v.blob for versions in committed.values() for v in versions), kinds, zone)
     store.keep_only(v.blob for versions in repo.files.values() for v in versions)
-    strict = settings["DATELINE_STRICT_HISTORY"]
     problems: list[tuple[str, int, str]] = []
     for article in articles:
         path = Path(article.source_path)
@@ -134,9 +133,10 @@ def _attach(
             data = path.read_bytes()
             text = data.decode("utf-8-sig")
             unsaved = Unsaved(store.add_text(data, text), entries_in(text, kinds, zone))
+        versions = committed[id(article)]
         history = build_history(
-            committed[id(article)],
-            entries,
+            versions,
+            store.entries((v.blob for v in versions), kinds, zone),
             unsaved,
             article.dateline.published,
             zone,
@@ -147,16 +147,22 @@ def _attach(
             continue
         _set_urls(history, article, settings)
         article.dateline = replace(article.dateline, history=history)
-        if repo.shallow:
-            continue
-        source = source_name(article)
-        for problem in record_problems(history):
-            if strict:
-                problems.append((source, problem.line, problem.message))
-            else:
-                logger.warning("%s:%s: %s", source, problem.line, problem.message)
-        for warning in silent_edits(history, settings["DATELINE_SILENT_EDIT_WORDS"]):
-            logger.warning("%s: %s", source, warning)
+        if not repo.shallow:
+            problems.extend(_check(history, source_name(article), settings))
+        for version in history.versions:  # checked: pages need only what each added
+            version.entries = {}
+    return problems
+
+
+def _check(history: Any, source: str, settings: dict[str, Any]) -> list[tuple[str, int, str]]:
+    problems = []
+    for problem in record_problems(history):
+        if settings["DATELINE_STRICT_HISTORY"]:
+            problems.append((source, problem.line, problem.message))
+        else:
+            logger.warning("%s:%s: %s", source, problem.line, problem.message)
+    for warning in silent_edits(history, settings["DATELINE_SILENT_EDIT_WORDS"]):
+        logger.warning("%s: %s", source, warning)
     return problems
 
 
@@ -223,7 +229,11 @@ class HistoryStore:
     def entries(
         self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo
     ) -> dict[str, dict[str, EntryRecord]]:
-        """The entries of each blob this copy has (a shallow clone lacks some)."""
+        """The entries of each blob this copy has (a shallow clone lacks some).
+
+        An entry stands unchanged in every later version of its file: each is
+        kept in memory once, however many versions hold it.
+        """
         wanted = list(dict.fromkeys(blobs))
         found = {blob: pickle.loads(data) for blob, data in self._rows("entries", wanted)}
         missing = [blob for blob in wanted if blob not in found]
@@ -233,12 +243,16 @@ class HistoryStore:
             records = entries_in(decode(data), kinds, zone)
             found[blob] = records
             self._keep("entries", blob, records)
+        once: dict[EntryRecord, EntryRecord] = {}
+        for records in found.values():
+            for anchor, record in records.items():
+                records[anchor] = once.setdefault(record, record)
         return found
 
     def learn(self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo) -> None:
         """Store the entries of the blobs the cache does not know yet."""
         wanted = list(dict.fromkeys(blobs))
-        known = set(self._keys("entries", wanted))
+        known = set(self._keys("entries", wanted)) | self.fresh["entries"].keys()
         for blob, data in self.reader.stream([b for b in wanted if b not in known]):
             if data is not None:
                 self._keep("entries", blob, entries_in(decode(data), kinds, zone))
@@ -309,6 +323,11 @@ class HistoryStore:
     # --- the SQLite file ------------------------------------------------------
 
     def _rows(self, table: str, keys: list[str]) -> Iterable[tuple[str, bytes]]:
+        fresh = self.fresh[table]
+        for key in keys:
+            if key in fresh:
+                yield key, zlib.decompress(fresh[key])
+        keys = [key for key in keys if key not in fresh]
         if self.db is None:
             return
         for start in range(0, len(keys), _SQL_CHUNK):

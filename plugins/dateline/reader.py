@@ -107,7 +107,22 @@ def decode_source(path: str, data: bytes) -> str:
             f"byte 0x{data[error.start]:02x} at column {len(before[-1]) + 1} is not UTF-8; "
             "save the file as UTF-8 (Dateline reads no other encoding)",
         ) from None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    control = _CONTROL.search(text)
+    if control:
+        before = _lines(text[: control.start()])
+        raise SourceError(
+            path,
+            len(before),
+            f"control character U+{ord(control[0]):04X} at column {len(before[-1]) + 1} "
+            "cannot be published (feeds and XML refuse it); delete it",
+        )
+    return text
+
+
+# C0 controls other than tab and line breaks, and the two non-characters XML
+# 1.0 forbids: invisible in an editor, fatal to every feed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _lines(text: str) -> list[str]:
