@@ -111,27 +111,21 @@ class DatelineGenerator(Generator):
             history = article.dateline.history if article.dateline else None
             if history is None:
                 continue
-            writer.write_file(
-                history.save_as,
-                history_template,
-                self.context,
-                relative_urls=relative,
-                url=history.url,
-                article=article,
-                history=history,
-                page_name="history",
-            )
-            for version in history.versions[1:]:
+            pages = [(history, history_template, {"page_name": "history"})]
+            pages += [
+                (version, version_template, {"page_name": "version", "version": version})
+                for version in history.versions[1:]
+            ]
+            for page, template, extra in pages:
                 writer.write_file(
-                    version.save_as,
-                    version_template,
+                    page.save_as,
+                    template,
                     self.context,
                     relative_urls=relative,
-                    url=version.url,
+                    url=page.url,
                     article=article,
                     history=history,
-                    version=version,
-                    page_name="version",
+                    **extra,
                 )
 
     def _all_content(self) -> Iterator[Any]:

@@ -258,14 +258,18 @@ class HistoryStore:
                 self._keep("entries", blob, entries_in(decode(data), kinds, zone))
 
     def _keys(self, table: str, keys: list[str]) -> Iterable[str]:
+        for (key,) in self._select(table, "key", keys):
+            yield key
+
+    def _select(self, table: str, columns: str, keys: list[str]) -> Iterable[tuple[Any, ...]]:
+        """``columns`` of the stored rows among ``keys``, a chunk of keys per query."""
         if self.db is None:
             return
         for start in range(0, len(keys), _SQL_CHUNK):
             chunk = keys[start : start + _SQL_CHUNK]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT key FROM {table} WHERE key IN ({marks})"
-            for (key,) in self.db.execute(query, chunk):
-                yield key
+            query = f"SELECT {columns} FROM {table} WHERE key IN ({marks})"
+            yield from self.db.execute(query, chunk)
 
     def add_text(self, data: bytes, text: str) -> str:
         """An uncommitted text: its blob id, under which it renders like any other."""
@@ -327,15 +331,9 @@ class HistoryStore:
         for key in keys:
             if key in fresh:
                 yield key, zlib.decompress(fresh[key])
-        keys = [key for key in keys if key not in fresh]
-        if self.db is None:
-            return
-        for start in range(0, len(keys), _SQL_CHUNK):
-            chunk = keys[start : start + _SQL_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT key, value FROM {table} WHERE key IN ({marks})"
-            for key, value in self.db.execute(query, chunk):
-                yield key, zlib.decompress(value)
+        stored = [key for key in keys if key not in fresh]
+        for key, value in self._select(table, "key, value", stored):
+            yield key, zlib.decompress(value)
 
     def _row(self, table: str, key: str) -> bytes | None:
         fresh = self.fresh[table].get(key)
