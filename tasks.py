@@ -81,14 +81,17 @@ def test(c, pytest_args=""):
         "runs": "runs of each build; the table shows medians (default 3)",
         "scale": "also build twice as many explainers (linear growth)",
         "json": "write the results here (default: benchmarks/results/articles-N.json)",
+        "instructions": "count instructions with valgrind instead of timing (deterministic, slow)",
     }
 )
-def bench(c, articles=100, runs=3, scale=False, json=None):
+def bench(c, articles=100, runs=3, scale=False, json=None, instructions=False):
     """Time Pelican alone vs Pelican with Dateline on a generated corpus (benchmarks/run.py)."""
     articles = int(articles)
-    target = Path(json) if json else ROOT / "benchmarks" / "results" / f"articles-{articles}.json"
+    name = f"{'instructions' if instructions else 'articles'}-{articles}.json"
+    target = Path(json) if json else ROOT / "benchmarks" / "results" / name
     command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--articles", str(articles)]
     command += ["--runs", str(int(runs)), "--json", str(target), *(["--scale"] if scale else [])]
+    command += ["--instructions"] if instructions else []
     c.run(shlex.join(command), pty=False)
 
 

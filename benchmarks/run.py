@@ -44,6 +44,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -222,6 +223,60 @@ def measure(
     return rows, scaled
 
 
+def count_instructions(project: Project) -> dict:
+    """Instructions executed by each full build, counted by valgrind (callgrind).
+
+    Unlike time on a shared machine, the count does not move from run to run
+    (hash seed fixed), so both builds run at once, one per core. Memory stalls
+    are not counted: it is the CPU work each build asks for, not its time.
+    """
+    counts = {}
+    started = {}
+    for name, variant in VARIANTS.items():
+        target = project.root / f"out-valgrind-{variant}"
+        shutil.rmtree(target, ignore_errors=True)
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            str(HERE / "build_once.py"),
+            str(project.settings),
+            str(target),
+            "--variant",
+            variant,
+            "--cache-path",
+            str(project.root / f"cache-valgrind-{variant}"),
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        started[name] = subprocess.Popen(
+            command,
+            cwd=project.settings.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    for name, process in started.items():
+        _, errors = process.communicate()
+        collected = re.search(r"Collected : (\d+)", errors)
+        if process.returncode or not collected:
+            raise SystemExit(f"valgrind build failed ({name}):\n{errors[-3000:]}")
+        counts[name] = int(collected[1])
+    pelican = counts["pelican"]
+    return {
+        "instructions": counts,
+        "targets": [
+            {
+                "target": "full build ≤ 1.05 × Pelican (instructions)",
+                "value": _ratio(counts["dateline, no history"], pelican),
+                "limit": 1.05,
+                "met": counts["dateline, no history"] <= 1.05 * pelican,
+            }
+        ],
+    }
+
+
 def _progress(articles: int):
     started = time.perf_counter()
 
@@ -290,11 +345,7 @@ def report(base: dict[str, Row], scaled: dict[str, Row] | None, options) -> dict
                 )
             )
     result = {
-        "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
-        "date": datetime.now().isoformat(timespec="seconds"),
-        "machine": _machine(),
-        "articles": options.articles,
-        "entries": options.entries,
+        **_header(options),
         "runs": options.runs,
         "rows": rows,
         "scaled_rows": scaled_rows,
@@ -309,6 +360,17 @@ def report(base: dict[str, Row], scaled: dict[str, Row] | None, options) -> dict
         ],
     }
     return result
+
+
+def _header(options: argparse.Namespace) -> dict:
+    """What was run, when, where, on what corpus."""
+    return {
+        "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "articles": options.articles,
+        "entries": options.entries,
+    }
 
 
 def _machine() -> dict:
@@ -385,7 +447,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="where to write the results (default: print)")
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp folder)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead of timing: count the instructions of the two full builds with valgrind",
+    )
     options = parser.parse_args(argv)
+    if options.instructions:
+        return instructions_main(options)
     folder = options.keep or Path(tempfile.mkdtemp(prefix="dateline-bench-"))
     try:
         project = Project(folder / "n", options.articles, options.entries, options.seed)
@@ -402,6 +471,28 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     print()
     print(table(result))
+    if options.json:
+        options.json.parent.mkdir(parents=True, exist_ok=True)
+        options.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+        print(f"\nwritten to {options.json}")
+    return 0
+
+
+def instructions_main(options: argparse.Namespace) -> int:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    folder = options.keep or Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    try:
+        project = Project(folder / "n", options.articles, options.entries, options.seed)
+        print(f"{options.articles} explainers: counting instructions (slow: ~1.5 s an article)")
+        result = {**_header(options), **count_instructions(project)}
+    finally:
+        if options.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    counts = result["instructions"]
+    print("\n| build | instructions (10⁹) | × Pelican |\n| --- | ---: | ---: |")
+    for name, count in counts.items():
+        print(f"| {name} | {count / 1e9:.2f} | {count / counts['pelican']:.3f} |")
     if options.json:
         options.json.parent.mkdir(parents=True, exist_ok=True)
         options.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -168,3 +169,14 @@ def test_cached_rebuild_shows_an_appended_entry(site: Site, layer: str) -> None:
     assert after["feed_ids"][1:] == before["feed_ids"]
     assert after["feed_ids"][0].endswith("/alpha-story/#clarification-2018-11-03")
     assert after["beta-story"] == before["beta-story"]
+
+
+@LAYERS
+def test_cached_article_takes_the_json_ld_settings_of_this_build(site: Site, layer: str) -> None:
+    site.write("alpha.md", ALPHA)
+    site.build(**cached(site, layer), SITENAME="Old Name")
+    site.build(**cached(site, layer), SITENAME="New Name", DATELINE_CORRECTION_KINDS=[])
+    script = site.html("alpha-story/index.html").select_one('script[type="application/ld+json"]')
+    data = json.loads(script.string)
+    assert data["publisher"]["name"] == "New Name"
+    assert "correction" not in data

@@ -414,7 +414,15 @@ def test_a_thousand_entries_build_with_distinct_anchors(accepted) -> None:
     ]
     history = story.select("#revision-history li[data-revision-kind]")
     assert len(history) == ENTRIES
-    updates = BeautifulSoup((output / "updates/index.html").read_text("utf-8"), "html.parser")
-    assert len(updates.select("main li[data-revision-kind]")) == ENTRIES + 5  # + the others
+    # The updates log, 100 a page (DATELINE_UPDATES_PER_PAGE), followed page by page.
+    listed, pages, address = [], [], "updates/index.html"
+    while address:
+        updates = BeautifulSoup((output / address).read_text("utf-8"), "html.parser")
+        pages.append(len(updates.select("main li[data-revision-kind]")))
+        listed += [a["href"] for a in updates.select("main .revision-log__summary a")]
+        older = updates.select_one('main a[rel="next"]')
+        address = older and older["href"].removeprefix("../")
+    assert pages == [100] * 10 + [5]  # ENTRIES + the others' 5
+    assert len(set(listed)) == ENTRIES + 5
     feed = BeautifulSoup((output / "feeds/updates.atom.xml").read_text("utf-8"), "xml")
     assert len(feed.find_all("entry")) == 100  # DATELINE_FEED_MAX_ITEMS

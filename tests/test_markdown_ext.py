@@ -46,8 +46,8 @@ def anchors(soup: BeautifulSoup) -> list[str]:
         ("correction", "correction", "Correction"),
         ("clarification", "clarification", "Clarification"),
         ("note", "note", "Note"),
-        ("editors-note", "editors-note", "Editor's note"),
-        ("Editors-Note", "editors-note", "Editor's note"),
+        ("editors-note", "editors-note", "Editor’s note"),
+        ("Editors-Note", "editors-note", "Editor’s note"),
         ("CORRECTION", "correction", "Correction"),
     ],
 )

@@ -132,6 +132,36 @@ def test_updates_page_lists_every_entry_newest_first_by_instant(site: Site) -> N
         assert summary in text(item)
 
 
+def test_updates_pages_split_the_log_newest_first(site: Site) -> None:
+    build_news(site, DATELINE_UPDATES_PER_PAGE=4)
+    first, second = site.html("updates/index.html"), site.html("updates/index2.html")
+    dates = [
+        item["data-revision-date"]
+        for page in (first, second)
+        for item in page.select("main li[data-revision-kind]")
+    ]
+    assert dates == [row[5] for row in LOG]
+    assert not (site.output / "updates/index3.html").exists()
+    assert first.select_one('main a[rel="next"]')["href"] == f"{SITEURL}/updates/index2.html"
+    assert first.select_one('main a[rel="prev"]') is None
+    assert second.select_one('main a[rel="prev"]')["href"] == f"{SITEURL}/updates/index.html"
+    assert second.select_one('main a[rel="next"]') is None
+    assert "Page 2 of 2" in text(second.select_one("main .pagination"))
+    assert second.h1.get_text() == "Updates and corrections, page 2"
+    assert second.title.get_text().startswith("Updates and corrections, page 2 — ")
+    assert first.h1.get_text() == "Updates and corrections"
+    canonical = [page.select_one('link[rel="canonical"]')["href"] for page in (first, second)]
+    assert canonical == [f"{SITEURL}/updates/", f"{SITEURL}/updates/index2.html"]
+
+
+def test_updates_on_one_page_when_not_paginated(site: Site) -> None:
+    build_news(site, DATELINE_UPDATES_PER_PAGE=0)
+    page = site.html("updates/index.html")
+    assert len(page.select("main li[data-revision-kind]")) == len(LOG)
+    assert page.select_one("main .pagination") is None
+    assert not (site.output / "updates/index2.html").exists()
+
+
 def test_updates_page_orders_by_instant_across_the_dst_fold(site: Site) -> None:
     # On 4 Nov 2018 New York saw 01:00-01:59 twice: 01:10 EST is after 01:30 EDT.
     edt = "Text.\n\n::: update 2018-11-04 05:30Z\nFirst 01:30.\n:::\n"

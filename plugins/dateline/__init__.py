@@ -20,12 +20,12 @@ from pelican.readers import MarkdownReader
 from . import reuse
 from .filters import FILTERS
 from .generator import BuildRefused, DatelineGenerator
-from .reader import DatelineMarkdownReader
+from .markdown_ext import EXTENSION
+from .reader import DatelineMarkdownReader, dress_content
 from .settings import apply_defaults
 
 __all__ = ["BuildRefused", "register"]
 
-EXTENSION = "dateline.markdown_ext"
 _DRAFTS_SAVE_AS = (
     "DRAFT_SAVE_AS",
     "DRAFT_LANG_SAVE_AS",
@@ -51,6 +51,9 @@ def configure(pelican: Any) -> None:
     markdown["extensions"] = [*markdown.get("extensions", []), EXTENSION]
     settings["MARKDOWN"] = markdown
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
+    if settings["DATELINE_UPDATES_PER_PAGE"]:  # paginated by Pelican, like the index
+        per_page = settings["DATELINE_UPDATES_PER_PAGE"]
+        settings["PAGINATED_TEMPLATES"] = {**settings["PAGINATED_TEMPLATES"], "updates": per_page}
     if not settings["DATELINE_WRITE_DRAFTS"]:
         for name in _DRAFTS_SAVE_AS:  # Pelican writes nothing whose save_as is ""
             settings[name] = ""
@@ -68,6 +71,7 @@ def add_generator(pelican: Any) -> type[DatelineGenerator]:
 def register() -> None:
     signals.initialized.connect(configure)
     signals.readers_init.connect(use_reader)
+    signals.content_object_init.connect(dress_content)  # after typogrify
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(reuse.writer_class)  # unchanged pages come from the last build
     signals.finalized.connect(reuse.save_record)

@@ -26,7 +26,7 @@ def id_authority(settings: dict[str, Any]) -> str:
 
 
 def entry_id(authority: str, item: LogItem) -> str:
-    return f"tag:{authority},{item.entry.day.isoformat()}:/{item.article.url}#{item.entry.anchor}"
+    return f"tag:{authority},{item.entry.day.isoformat()}:/{item.url}#{item.entry.anchor}"
 
 
 def updates_feed(items: Sequence[LogItem], settings: dict[str, Any]) -> Atom1Feed:
@@ -45,7 +45,7 @@ def updates_feed(items: Sequence[LogItem], settings: dict[str, Any]) -> Atom1Fee
         entry, article = item.entry, item.article
         feed.add_item(
             title=f"{entry.label}: {plain(article.title)}",
-            link=f"{site_url}/{article.url}#{entry.anchor}",
+            link=f"{site_url}/{item.url}#{entry.anchor}",
             unique_id=entry_id(authority, item),
             description=html.escape(entry.summary),  # text, in an Atom type="html" summary
             content=article._update_content(entry.body_html, site_url),

@@ -3,7 +3,7 @@
 ``generate_context`` checks every article and page against the build time,
 attaches its model (``content.dateline``), and refuses the build if any file
 has a problem: all problems of all files in one message, before anything is
-written. ``generate_output`` writes the updates page, the updates feed and
+written. ``generate_output`` writes the updates pages, the updates feed and
 the sitemap.
 """
 
@@ -84,6 +84,8 @@ class DatelineGenerator(Generator):
                 self.get_template("updates"),
                 self.context,
                 relative_urls=self.settings["RELATIVE_URLS"],
+                paginated={"revision_log": self.log},
+                template_name="updates",
                 url=self.settings["DATELINE_UPDATES_URL"],
                 revision_log=self.log,
                 page_name="updates",
@@ -154,9 +156,9 @@ class DatelineGenerator(Generator):
             (self.settings["DATELINE_DATE_FORMAT"], self.settings["DATELINE_DATETIME_FORMAT"]),
             zone,
         )
-        corrections = self.settings["DATELINE_CORRECTION_KINDS"]
-        json_ld = news_article(content, revisions, site_origin(self.settings), corrections)
-        content.dateline = replace(revisions, json_ld=json_ld)
+        content.dateline = replace(
+            revisions, json_ld=news_article(content, revisions, self.settings)
+        )
         # Pelican's article feeds take <updated> from ``modified``.
         content.modified = revisions.modified
         return problems

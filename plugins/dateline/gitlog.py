@@ -28,7 +28,7 @@ class HistoryUnavailable(Exception):
     """Why there is no history to show: said once, in one line of the build log."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commit:
     sha: str
     time: datetime  # committer time, aware (UTC); shown in the site's zone
@@ -38,7 +38,7 @@ class Commit:
         return self.sha[:7]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileVersion:
     """One committed state of one file: which commit, which blob, under what path."""
 
@@ -47,7 +47,7 @@ class FileVersion:
     path: str  # relative to the repository root, as it was then
 
 
-@dataclass
+@dataclass(slots=True)
 class RepoHistory:
     """Every file's committed versions, oldest first, keyed by its path at HEAD."""
 

@@ -32,7 +32,7 @@ _DECLARATION = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryRecord:
     """An entry as it stood in one version of the source file."""
 
@@ -74,7 +74,7 @@ class VersionStore(Protocol):
     def diff(self, old: str, new: str) -> TextDiff: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unsaved:
     """Uncommitted edits of one file: its text and the blob id git would give it."""
 
@@ -82,7 +82,7 @@ class Unsaved:
     entries: dict[str, EntryRecord]
 
 
-@dataclass
+@dataclass(slots=True)
 class Version:
     """One published state of an explainer (or its uncommitted edits).
 
@@ -143,7 +143,7 @@ class Version:
         return diff_text(text_blocks(previous.html), text_blocks(self.html))
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleHistory:
     """Every published version of one explainer, newest first."""
 

@@ -62,18 +62,13 @@ def _end_of_element(html: str, start: int) -> int:
 def hold_back_in_history(history: Any, now: datetime) -> None:
     """Cut future entries from each version of an ``ArticleHistory``.
 
-    A version renders lazily (``rendered`` and ``diff`` are cached
-    properties), so the cut text replaces the rendering and the diff is
-    recomputed from it; a held-back entry is not listed as added either.
+    A version renders lazily: the cut text replaces its rendering, and its
+    diff (computed when a page asks for it) is then made from the cut texts;
+    a held-back entry is not listed as added either.
     """
-    cut = False
     for version in history.versions:
         html, title = version.rendered
         text, held = without_future_entries(html, now)
         if held:
-            cut = True
             version.rendered = (text, title)
             version.added = [anchor for anchor in version.added if anchor not in held]
-    if cut:  # each diff reads this version's text and the one before
-        for version in history.versions:
-            version.__dict__.pop("diff", None)

@@ -10,16 +10,20 @@ import json
 from typing import Any
 
 from .model import Revisions
+from .settings import site_origin
 from .text import plain
 
 # Characters that could end the <script> element or open a comment in it.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def news_article(
-    article: Any, revisions: Revisions, site_url: str, correction_kinds: list[str]
-) -> str:
-    """The JSON-LD of ``article``; every string is plain text, never markup."""
+def news_article(article: Any, revisions: Revisions, settings: dict[str, Any]) -> str:
+    """The JSON-LD of ``article``; every string is plain text, never markup.
+
+    ``settings`` are the build's: an article from Pelican's cache carries the
+    settings of the build that cached it.
+    """
+    site_url = site_origin(settings)
     url = f"{site_url}/{article.url}"
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -35,7 +39,7 @@ def news_article(
         ],
         "publisher": {
             "@type": "Organization",
-            "name": plain(article.settings.get("SITENAME", "")),
+            "name": plain(settings.get("SITENAME", "")),
         },
     }
     corrections = [
@@ -46,7 +50,7 @@ def news_article(
             "url": f"{url}#{entry.anchor}",
         }
         for entry in reversed(revisions.entries)
-        if entry.kind in correction_kinds
+        if entry.kind in settings["DATELINE_CORRECTION_KINDS"]
     ]
     if corrections:
         data["correction"] = corrections

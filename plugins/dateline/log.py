@@ -9,23 +9,23 @@ from typing import Any
 from .model import Entry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogItem:
     """One line of the updates page and one item of the updates feed."""
 
     article: Any
     entry: Entry
+    url: str  # the article's, read once: Pelican formats ``article.url`` anew each time
 
 
 def revision_log(articles: Iterable[Any]) -> list[LogItem]:
     """All entries of ``articles``, newest first (by instant, not by text)."""
     items = [
-        LogItem(article, entry)
+        LogItem(article, entry, url)
         for article in articles
-        if article.dateline is not None
+        if article.dateline is not None and article.dateline.entries
+        for url in (article.url,)
         for entry in article.dateline.entries
     ]
-    items.sort(
-        key=lambda item: (item.entry.instant, item.article.url, item.entry.anchor), reverse=True
-    )
+    items.sort(key=lambda item: (item.entry.instant, item.url, item.entry.anchor), reverse=True)
     return items

@@ -8,16 +8,24 @@ Three processors, in the house style of ``admonition`` and ``footnotes``:
 * a block processor turns each placeholder pair into an ``<aside>`` whose body
   Markdown parses like any other;
 * a postprocessor lifts each rendered body out of the final HTML, so feeds
-  and history lists get exactly what readers see.
+  and history lists get exactly what readers see, and dresses each entry in
+  its label (``dress``).
 
 After ``convert()``, ``md.dateline`` holds the entries and the problems,
 the way ``md.Meta`` holds metadata.
+
+With ``dress_late``, the labels are left for the caller: Pelican's reader
+leaves them out of the HTML typogrify works through (a fifth of it on a
+page with five entries, and none of it prose) and the plugin adds them once
+typogrify is done.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,23 +43,28 @@ from .scan import Block, Problem, scan
 from .settings import DEFAULTS
 from .text import first_sentence, without_bidi_controls
 
+EXTENSION = __name__  # how MARKDOWN["extensions"] names it
+
 # Whitespace normalisation (priority 30) strips STX/ETX from the source, so
 # these placeholders can never come from an editor's text.
 _OPEN = STX + "dateline-open:{}" + ETX
 _CLOSE = STX + "dateline-close:{}" + ETX
 _BODY_START = STX + "dateline-body:{}" + ETX
 _BODY_END = STX + "dateline-end:{}" + ETX
-_OPEN_RE = re.compile(re.escape(STX) + r"dateline-open:(\d+)" + re.escape(ETX))
+_OPEN_RE = re.compile(f"{STX}dateline-open:(\\d+){ETX}")
 _BODY_RE = re.compile(
-    re.escape(STX)
-    + r"dateline-body:(\d+)"
-    + re.escape(ETX)
-    + r"(.*?)</div>\s*"
-    + re.escape(STX)
-    + r"dateline-end:\1"
-    + re.escape(ETX),
+    f'<div class="revision__body">{STX}dateline-body:(\\d+){ETX}'
+    f"(.*?)</div>\\s*{STX}dateline-end:\\1{ETX}",
     re.DOTALL,
 )
+
+# An entry before ``dress``: ``<aside STX line ETX>body</aside STX>``, where
+# ``line`` is its header's. STX never comes from an editor's text, so these
+# tags cannot be typed; and typogrify, which costs by tag and by run of text,
+# passes over them as cheaply as over the paragraphs they replace.
+_UNDRESSED_OPEN = "<aside" + STX + "{}" + ETX + ">"
+_UNDRESSED_CLOSE = "</aside" + STX + ">"
+_UNDRESSED_RE = re.compile(f"<aside{STX}([0-9]+){ETX}>|</aside{STX}>")
 
 
 _ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
@@ -76,17 +89,15 @@ class EntryPreprocessor(Preprocessor):
         blocks, problems = scan(lines, self.extension.kinds, self.extension.zone)
         self.extension.blocks = blocks
         self.md.dateline.problems = problems
-        fences = {}
-        for number, block in enumerate(blocks):
-            fences[block.start] = _OPEN.format(number)
-            fences[block.end] = _CLOSE.format(number)
         output: list[str] = []
-        for index, line in enumerate(lines):
-            if index in fences:
-                output.extend(("", fences[index], ""))
-            else:
-                output.append(line)
-        return output
+        done = 0
+        for number, block in enumerate(blocks):
+            output += lines[done : block.start]
+            output += ("", _OPEN.format(number), "")
+            output += lines[block.start + 1 : block.end]
+            output += ("", _CLOSE.format(number), "")
+            done = block.end + 1
+        return output + lines[done:] if blocks else lines
 
 
 class EntryBlockProcessor(BlockProcessor):
@@ -97,7 +108,7 @@ class EntryBlockProcessor(BlockProcessor):
         self.extension = extension
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return _OPEN_RE.fullmatch(block.strip()) is not None
+        return STX in block and _OPEN_RE.fullmatch(block.strip()) is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         match = _OPEN_RE.fullmatch(blocks.pop(0).strip())
@@ -109,29 +120,10 @@ class EntryBlockProcessor(BlockProcessor):
             body_blocks.append(blocks.pop(0))
         if blocks:
             blocks.pop(0)
-        entry = self.extension.start_entry(number)
-        aside = etree.SubElement(
-            parent,
-            "aside",
-            {
-                "class": f"revision revision--{entry.kind}",
-                "id": entry.anchor,
-                "data-revision-kind": entry.kind,
-                "data-revision-date": entry.iso,
-                "tabindex": "-1",  # a link to the entry moves focus to it
-            },
-        )
-        label = etree.SubElement(aside, "p", {"class": "revision__label"})
-        kind = etree.SubElement(label, "strong", {"class": "revision__kind"})
-        kind.text = _text(entry.label)
-        kind.tail = " "
-        moment = etree.SubElement(label, "time", {"datetime": entry.iso})
-        moment.text = _text(entry.display)
-        if entry.title:
-            moment.tail = " "
-            title = etree.SubElement(label, "span", {"class": "revision__title"})
-            title.text = _text(entry.title)  # the title as typed, as in lists
-        body = etree.SubElement(aside, "div", {"class": "revision__body"})
+        self.extension.start_entry(number)
+        # The body only: the postprocessor wraps it in its <aside>, ``dress``
+        # gives that its attributes and label.
+        body = etree.SubElement(parent, "div", {"class": "revision__body"})
         self.parser.parseBlocks(body, body_blocks)
         # Markers around the body, where no other processor rewrites them
         # (codehilite, for one, clears the tail of the blocks it replaces).
@@ -139,13 +131,33 @@ class EntryBlockProcessor(BlockProcessor):
         body.tail = AtomicString(_BODY_END.format(number))
 
 
-def _text(value: str) -> AtomicString:
-    """``value`` as text: never Markdown, never HTML.
+def dress(markup: str, entries: Iterable[Entry]) -> str:
+    """Give each undressed entry of ``markup`` its attributes and visible label.
 
-    Python-Markdown's serializer leaves ``&name;`` alone, taking it for a
-    reference the author wrote, so every ``&`` is escaped here first.
+    The label (kind, time, title) is shown as typed and as in every list of
+    entries: it is not prose, and typogrify does not go over it.
     """
-    return AtomicString(value.replace("&", "&amp;"))
+    by_line = {entry.line: entry for entry in entries}
+
+    def tag(match: re.Match[str]) -> str:
+        if match[1] is None:
+            return "\n</div>\n</aside>"
+        entry = by_line[int(match[1])]
+        title = f' <span class="revision__title">{_text(entry.title)}</span>' if entry.title else ""
+        return (
+            f'<aside class="revision revision--{entry.kind}" data-revision-date="{entry.iso}" '
+            f'data-revision-kind="{entry.kind}" id="{entry.anchor}" tabindex="-1">\n'
+            f'<p class="revision__label"><strong class="revision__kind">{_text(entry.label)}'
+            f'</strong> <time datetime="{entry.iso}">{_text(entry.display)}</time>{title}</p>\n'
+            '<div class="revision__body">'
+        )
+
+    return _UNDRESSED_RE.sub(tag, markup)
+
+
+def _text(value: str) -> str:
+    """``value`` as HTML text: never Markdown, never markup."""
+    return html.escape(value, quote=False)
 
 
 class EntryBodyPostprocessor(Postprocessor):
@@ -157,10 +169,14 @@ class EntryBodyPostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         def lift(match: re.Match[str]) -> str:
-            self.extension.finish_entry(int(match[1]), match[2].strip())
-            return match[2] + "</div>\n"
+            body = match[2].strip()
+            entry = self.extension.finish_entry(int(match[1]), body)
+            return _UNDRESSED_OPEN.format(entry.line) + body + _UNDRESSED_CLOSE + "\n"
 
-        return _BODY_RE.sub(lift, text)
+        text = _BODY_RE.sub(lift, text)
+        if self.extension.getConfig("dress_late"):
+            return text
+        return dress(text, self.md.dateline.entries)
 
 
 class AlignClassPostprocessor(Postprocessor):
@@ -190,6 +206,7 @@ class DatelineExtension(Extension):
                 DEFAULTS["DATELINE_SUMMARY_LENGTH"],
                 "Longest first-sentence summary",
             ],
+            "dress_late": [False, "Leave the entries' labels for the caller's dress()"],
         }
         super().__init__(**kwargs)
         self.kinds: dict[str, str] = {  # labels are text: no bidi controls (see text.py)
@@ -235,10 +252,12 @@ class DatelineExtension(Extension):
         self.started[number] = fields
         return Entry(body_html="", summary="", **fields)
 
-    def finish_entry(self, number: int, body_html: str) -> None:
+    def finish_entry(self, number: int, body_html: str) -> Entry:
         fields = self.started.pop(number)
         summary = fields["title"] or first_sentence(body_html, self.getConfig("summary_length"))
-        self.md.dateline.entries.append(Entry(body_html=body_html, summary=summary, **fields))
+        entry = Entry(body_html=body_html, summary=summary, **fields)
+        self.md.dateline.entries.append(entry)
+        return entry
 
 
 def makeExtension(**kwargs: Any) -> DatelineExtension:

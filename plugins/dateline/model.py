@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # history imports this module
     from .history import ArticleHistory
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # no __slots__: Pelican's content cache holds pickles of it
 class Entry:
     """One dated, typed entry of an article, as readers will see it."""
 
@@ -52,7 +52,7 @@ class Entry:
         return self.when.astimezone(UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revisions:
     """What an article page shows about its own history."""
 

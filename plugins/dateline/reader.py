@@ -20,7 +20,7 @@ from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 
-from .markdown_ext import EntryScan
+from .markdown_ext import EXTENSION, EntryScan, dress
 from .text import title_markup, without_bidi_controls
 
 ENTRIES = "dateline_entries"
@@ -38,14 +38,25 @@ class SourceError(Exception):
 
 
 class DatelineMarkdownReader(MarkdownReader):
-    """A MarkdownReader whose metadata also holds the article's entries."""
+    """A MarkdownReader whose metadata also holds the article's entries.
+
+    Its HTML leaves the entries' labels to ``dress_content``, after Pelican's
+    typogrify: they are not prose, and typogrify's cost grows with every tag.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        markdown = dict(self.settings["MARKDOWN"])
+        configs = dict(markdown.get("extension_configs", {}))
+        configs[EXTENSION] = {**configs.get(EXTENSION, {}), "dress_late": True}
+        self._markdown = {**markdown, "extension_configs": configs}
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         # Pelican's read(), but the scan is taken before _parse_metadata:
         # converting a Summary: field resets the Markdown instance.
         self._source_path = source_path
         text = decode_source(source_path, Path(source_path).read_bytes())
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        self._md = Markdown(**self._markdown)
         content = self._md.convert(text)
         found: EntryScan = getattr(self._md, "dateline", EntryScan())
         meta = getattr(self._md, "Meta", None)
@@ -93,6 +104,13 @@ class DatelineMarkdownReader(MarkdownReader):
                 use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
             )
         }
+
+
+def dress_content(content: Any) -> None:
+    """``content_object_init`` receiver: each entry's label, once typogrify is done."""
+    entries = content.metadata.get(ENTRIES)
+    if entries:
+        content._content = dress(content._content, entries)
 
 
 def decode_source(path: str, data: bytes) -> str:

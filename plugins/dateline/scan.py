@@ -55,6 +55,9 @@ def scan(
     index = 0
     while index < len(lines):
         line = lines[index]
+        if FENCE not in line and not line.startswith(("`", "~")):  # most lines: plain text
+            index += 1
+            continue
         fence = _CODE_FENCE.fullmatch(line)
         if fence:
             index = _end_of_code(lines, index, fence["fence"]) + 1

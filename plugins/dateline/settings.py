@@ -14,7 +14,7 @@ DEFAULTS: dict[str, Any] = {
         "correction": "Correction",
         "clarification": "Clarification",
         "note": "Note",
-        "editors-note": "Editor's note",
+        "editors-note": "Editor’s note",
     },
     # Kinds that schema.org calls corrections (JSON-LD ``correction``).
     "DATELINE_CORRECTION_KINDS": ["correction"],
@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     # Site-wide log of entries, and its Atom feed.
     "DATELINE_UPDATES_URL": "updates/",
     "DATELINE_UPDATES_SAVE_AS": "updates/index.html",
+    # Entries per updates page, newest first; older ones on further pages
+    # (Pelican's PAGINATION_PATTERNS: updates/index2.html…). 0: one page.
+    "DATELINE_UPDATES_PER_PAGE": 100,
     "DATELINE_FEED_PATH": "feeds/updates.atom.xml",
     "DATELINE_FEED_MAX_ITEMS": 100,
     # Sitemap with each article's updated time as lastmod ("" turns it off).
