@@ -213,6 +213,25 @@ def test_headline_and_title_are_plain_text_with_typogrify(site: Site) -> None:
     assert title_text.startswith(headline)
 
 
+def test_entry_label_reads_as_in_every_list_while_typogrify_works_on_the_prose(
+    site: Site,
+) -> None:
+    header = "::: update 2018-10-30 09:00 \"Council's 'final' -- NASA figure\""
+    body = f'Text.\n\n{header}\n"Quoted" text.\n:::\n'
+    site.write("t.md", article(title="Label story", body=body))
+    site.build(TYPOGRIFY=True)
+    page = site.html("label-story/index.html")
+    aside = page.select_one("aside.revision")
+    typed = "Council's 'final' -- NASA figure"
+    assert aside.select_one(".revision__title").decode_contents() == typed
+    assert aside.select_one(".revision__label time").decode_contents() == "30 Oct 2018, 09:00 EDT"
+    assert page.select_one("#revision-history li a").get_text() == typed
+    updates = site.html("updates/index.html").select_one(".revision-log__summary a")
+    assert updates.get_text() == typed
+    # The body, prose, is typogrified as Pelican does it.
+    assert aside.select_one(".revision__body p").get_text() == "“Quoted”\xa0text."
+
+
 def test_script_end_tag_in_a_correction_cannot_break_out_of_json_ld(site: Site) -> None:
     body = """
     Text.

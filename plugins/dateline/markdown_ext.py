@@ -156,8 +156,13 @@ def dress(markup: str, entries: Iterable[Entry]) -> str:
 
 
 def _text(value: str) -> str:
-    """``value`` as HTML text: never Markdown, never markup."""
-    return html.escape(value, quote=False)
+    """``value`` as HTML text: never Markdown, never markup.
+
+    Characters beyond ASCII become character references, as typogrify writes
+    them: one ``’`` in a label would otherwise make Python store the whole
+    page's HTML at two bytes a character (measured: +7 MiB at 1,000 pages).
+    """
+    return html.escape(value, quote=False).encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 class EntryBodyPostprocessor(Postprocessor):
