@@ -5,19 +5,19 @@ Three processors, in the house style of ``admonition`` and ``footnotes``:
 * a preprocessor scans the raw lines (before ``meta`` and ``fenced_code``
   touch them, so line numbers are the source file's) and swaps each entry's
   fences for placeholder lines;
-* a block processor turns each placeholder pair into an ``<aside>`` whose body
+* a block processor turns each placeholder pair into the entry's body, which
   Markdown parses like any other;
 * a postprocessor lifts each rendered body out of the final HTML, so feeds
-  and history lists get exactly what readers see, and dresses each entry in
-  its label (``dress``).
+  and history lists get exactly what readers see, wraps it in an undressed
+  ``<aside>``, and dresses that with its attributes and label (``dress``).
 
 After ``convert()``, ``md.dateline`` holds the entries and the problems,
 the way ``md.Meta`` holds metadata.
 
-With ``dress_late``, the labels are left for the caller: Pelican's reader
-leaves them out of the HTML typogrify works through (a fifth of it on a
-page with five entries, and none of it prose) and the plugin adds them once
-typogrify is done.
+With ``dress_late``, dressing is left to the caller: Pelican's reader keeps
+the labels, which are not prose, out of the HTML typogrify goes through (its
+cost grows with every tag and run of text), and the plugin dresses the
+entries once typogrify is done.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def dress(markup: str, entries: Iterable[Entry]) -> str:
             return "\n</div>\n</aside>"
         entry = by_line[int(match[1])]
         title = f' <span class="revision__title">{_text(entry.title)}</span>' if entry.title else ""
-        return (
+        return (  # tabindex: a link to the entry moves focus to it
             f'<aside class="revision revision--{entry.kind}" data-revision-date="{entry.iso}" '
             f'data-revision-kind="{entry.kind}" id="{entry.anchor}" tabindex="-1">\n'
             f'<p class="revision__label"><strong class="revision__kind">{_text(entry.label)}'
