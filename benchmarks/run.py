@@ -129,16 +129,7 @@ class Project:
                 (cache_path / name).unlink(missing_ok=True)
             for stale in cache_path.glob("dateline-pages-*"):
                 stale.unlink()
-        command = [
-            sys.executable,
-            str(HERE / "build_once.py"),
-            str(self.settings),
-            str(target),
-            "--variant",
-            variant,
-            "--cache-path",
-            str(cache_path),
-        ]
+        command = self.command(variant, target, cache_path)
         if content_cache:
             command.append("--cache")
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -154,6 +145,19 @@ class Project:
         cpu = usage.ru_utime + usage.ru_stime
         peak = result["peak_mib"]  # VmHWM: wait4's maxrss includes this runner's own
         return Sample(result["seconds"], cpu, peak, result["history_seconds"])
+
+    def command(self, variant: str, target: Path, cache_path: Path) -> list[str]:
+        """``build_once.py`` for one build of this corpus."""
+        return [
+            sys.executable,
+            str(HERE / "build_once.py"),
+            str(self.settings),
+            str(target),
+            "--variant",
+            variant,
+            "--cache-path",
+            str(cache_path),
+        ]
 
     def append_entry(self) -> None:
         """Append an entry to the next explainer, as ``invoke entry`` would."""
@@ -235,19 +239,10 @@ def count_instructions(project: Project) -> dict:
     for name, variant in VARIANTS.items():
         target = project.root / f"out-valgrind-{variant}"
         shutil.rmtree(target, ignore_errors=True)
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            "--callgrind-out-file=/dev/null",
-            sys.executable,
-            str(HERE / "build_once.py"),
-            str(project.settings),
-            str(target),
-            "--variant",
-            variant,
-            "--cache-path",
-            str(project.root / f"cache-valgrind-{variant}"),
-        ]
+        valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+        command = valgrind + project.command(
+            variant, target, project.root / f"cache-valgrind-{variant}"
+        )
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         started[name] = subprocess.Popen(
             command,

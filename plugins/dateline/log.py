@@ -20,12 +20,10 @@ class LogItem:
 
 def revision_log(articles: Iterable[Any]) -> list[LogItem]:
     """All entries of ``articles``, newest first (by instant, not by text)."""
-    items = [
-        LogItem(article, entry, url)
-        for article in articles
-        if article.dateline is not None and article.dateline.entries
-        for url in (article.url,)
-        for entry in article.dateline.entries
-    ]
+    items = []
+    for article in articles:
+        if article.dateline is not None and article.dateline.entries:
+            url = article.url
+            items += (LogItem(article, entry, url) for entry in article.dateline.entries)
     items.sort(key=lambda item: (item.entry.instant, item.url, item.entry.anchor), reverse=True)
     return items
