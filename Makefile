@@ -21,13 +21,16 @@ serve: $(INSTALLED)
 clean: $(INSTALLED)
 	$(BIN)/invoke clean
 
-# Lighthouse, vnu and axe per page type; PNGs for editors (README: "Auditing the reader's view").
+# Lighthouse, vnu and axe per page type; PNGs for editors (docs/publishing.md: "Auditing").
 audit screenshots: $(INSTALLED) npm-tools
 	$(BIN)/invoke $@
 
-$(INSTALLED): requirements.txt
+# The pinned lock, then this repository's own packages (the plugin and the
+# editor tools) installed editable, as a newsroom would pip install them.
+$(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # Without npm the browser and vnu tests skip, saying why (CI installs npm and requires them).

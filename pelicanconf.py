@@ -9,10 +9,10 @@ THEME = "theme"
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
 
-PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["dateline"]
 
-# Templates escape every value; HTML (content, summaries) is passed with |safe.
+# The Dateline theme escapes every value and marks HTML (content, summaries)
+# with |safe. (Dateline's own parts are escaped whatever this says.)
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 
@@ -38,7 +38,7 @@ CONTENT_CACHING_LAYER = "generator"
 # Uncompressed, the cache loads and saves in a fraction of the time (a few MB more on disk).
 GZIP_CACHE = False
 
-# --- Dateline (see README for every setting and its default) -----------------
+# --- Dateline (docs/settings.md lists every setting and its default) ---------
 DATELINE_SITE_DESCRIPTION = (
     "Explainers about Harbour Vale that say, in public, when and how they changed."
 )
@@ -49,3 +49,10 @@ DATELINE_ID_AUTHORITY = "harbourvale.example"
 DATELINE_STRICT_HISTORY = False
 # Preview Status: draft stories locally (drafts/SLUG.html); publishconf.py writes none.
 DATELINE_WRITE_DRAFTS = True
+# The Dateline theme styles Dateline's parts itself, and forbids inline script
+# and style: a Content-Security-Policy on every page.
+DATELINE_STYLESHEET_SAVE_AS = ""
+DATELINE_CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)

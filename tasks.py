@@ -1,6 +1,8 @@
-"""Editor and site tasks (Invoke), following Pelican's quickstart conventions.
+"""Site and editor tasks (Invoke), following Pelican's quickstart ``tasks.py``.
 
-Run ``invoke --list`` for the tasks and ``invoke --help TASK`` for each one.
+Each editor task is a thin wrapper over ``dateline_editor.commands``, the
+same code the ``dateline`` command runs. ``invoke --list`` lists them;
+``invoke --help TASK`` says what each takes.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from pathlib import Path
 from invoke import Context, Exit, task
 
 ROOT = Path(__file__).resolve().parent
+# The packages in plugins/ (make build also installs them in .venv, editable).
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from dateline.build import BuildFailed, build_site  # noqa: E402
-from dateline.tools.errors import ToolError  # noqa: E402
-from dateline.tools.project import Project  # noqa: E402
+from dateline_editor import commands  # noqa: E402
+from dateline_editor.project import Project  # noqa: E402
 
 CONFIG = {
     "settings_base": ROOT / "pelicanconf.py",
@@ -30,16 +32,17 @@ CONFIG = {
 }
 
 
+def _run(command, *args, settings=None, **kwargs) -> None:
+    """Run ``commands.COMMAND`` on this site; a refusal exits non-zero, with no traceback."""
+    with commands.report() as status:
+        project = Project.load(ROOT, settings or CONFIG["settings_base"])
+        command(project, *args, **kwargs)
+    if status[0]:
+        raise Exit(code=status[0])
+
+
 def _build(settings: Path, output: Path | None = None) -> None:
-    try:
-        build_site(settings, output or CONFIG["deploy_path"])
-    except BuildFailed as failed:
-        for line in failed.lines:
-            print(line, file=sys.stderr)
-        raise Exit(
-            f"build refused: {len(failed.lines)} problem(s); output/ was left as it was",
-            code=1,
-        ) from None
+    _run(commands.build, output or CONFIG["deploy_path"], settings=settings)
 
 
 @task(help={"output": "folder to build into (default: output/)"})
@@ -115,22 +118,7 @@ def serve(c, port=None):
         server.server_close()
 
 
-# --- Editor and deploy tasks: each parses its options and calls plugins/dateline/tools.
-
-
-@contextlib.contextmanager
-def _reported() -> Iterator[None]:
-    """A ToolError becomes its lines on stderr and a non-zero exit, never a traceback."""
-    try:
-        yield
-    except ToolError as error:
-        for line in error.lines:
-            print(line, file=sys.stderr)
-        raise Exit(error.summary, code=error.code) from None
-
-
-def _project(settings: str | Path = CONFIG["settings_base"]) -> Project:
-    return Project.load(ROOT, settings)
+# --- Editor and deploy tasks: each parses its options and runs dateline_editor.commands.
 
 
 def _paths(c: Context, paths: list[str] | None) -> list[Path]:
@@ -150,23 +138,10 @@ def _paths(c: Context, paths: list[str] | None) -> list[Path]:
         "authors": "Authors: (default: the site's AUTHOR)",
     },
 )
-def new(
-    c: Context,
-    title: str,
-    category: str = "",
-    tags: str = "",
-    slug: str = "",
-    summary: str = "",
-    authors: str = "",
-) -> None:
+def new(c, title, category="", tags="", slug="", summary="", authors=""):
     """Start an explainer: content/SLUG.md with a complete header and Date: now."""
-    from dateline.tools.new_article import NewArticle, create_article
-
-    with _reported():
-        project = _project()
-        request = NewArticle(title, category, tags, slug, summary, authors)
-        path = create_article(project, request)
-    print(f"created {project.display(path)}")
+    fields = {"category": category, "tags": tags, "slug": slug}
+    _run(commands.new, title, summary=summary, authors=authors, **fields)
 
 
 @task(
@@ -180,27 +155,9 @@ def new(
         "at": "back-date: YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or with an offset (default: now)",
     },
 )
-def entry(
-    c: Context,
-    path: str,
-    kind: str | None = None,
-    title: str | None = None,
-    text: str | None = None,
-    file: str | None = None,
-    at: str | None = None,
-) -> None:
+def entry(c, path, kind=None, title=None, text=None, file=None, at=None):
     """Append a dated entry to an article, stamped now with its UTC offset."""
-    from dateline.tools.entry_text import entry_text
-    from dateline.tools.entry_writer import EntryRequest, append_entry
-
-    with _reported():
-        if not kind:
-            raise ToolError("give the kind of entry: --kind update (or correction, note …)")
-        project = _project()
-        body = entry_text(text, file, sys.stdin)
-        done = append_entry(project, Path(path).resolve(), EntryRequest(kind, body, title, at))
-    print(f"{project.display(done.path)}:{done.line}: added {done.anchor} ({done.display})")
-    print(f"  {done.header}")
+    _run(commands.entry, Path(path), kind, title, text, file, at)
 
 
 @task(
@@ -211,29 +168,9 @@ def entry(
         "settings": "settings file to check with (default: pelicanconf.py)",
     },
 )
-def check(
-    c: Context, path: list[str] | None = None, json: bool = False, settings: str | None = None
-) -> None:
+def check(c, path=None, json=False, settings=None):
     """Report every problem: refused entries, broken links and #anchors (non-zero if any)."""
-    import json as json_module
-
-    from dateline.tools.check import CheckRun, run_check
-    from dateline.tools.progress import step
-
-    with _reported():
-        project = _project(settings or CONFIG["settings_base"])
-        paths = _paths(c, path)
-        step(f"building with {project.display(project.settings_file)} into a temporary folder")
-        with CheckRun(project) as run:
-            problems = run_check(run, paths)
-    if json:
-        print(json_module.dumps([problem.as_dict() for problem in problems], indent=2))
-    else:
-        for problem in problems:
-            print(problem)
-    if problems:
-        raise Exit(f"check: {len(problems)} problem(s)", code=1)
-    print("check: no problems", file=sys.stderr)
+    _run(commands.check, _paths(c, path), json, settings=settings)
 
 
 @task(
@@ -244,16 +181,9 @@ def check(
         "date_order": "how to read dates like 10.11.2018: mdy or dmy (never guessed)",
     },
 )
-def migrate(
-    c: Context, path: list[str] | None = None, write: bool = False, date_order: str | None = None
-) -> None:
+def migrate(c, path=None, write=False, date_order=None):
     """Turn legacy notes ('Update (Nov. 2, 2018): …') into ::: entries."""
-    from dateline.tools.migrate_task import run_migrate
-
-    with _reported():
-        if date_order not in (None, "mdy", "dmy"):
-            raise ToolError(f"--date-order must be mdy or dmy, not {date_order!r}")
-        run_migrate(_project(), _paths(c, path), write, date_order)
+    _run(commands.migrate, _paths(c, path), write, date_order)
 
 
 @task(
@@ -262,13 +192,10 @@ def migrate(
         "settings": "settings file (default: pelicanconf.py)",
     }
 )
-def livereload(c: Context, port: int | None = None, settings: str | None = None) -> None:
+def livereload(c, port=None, settings=None):
     """Build, serve output/ and rebuild on every change to content, theme or settings."""
-    from dateline.tools.livereload import LiveReload
-
-    with _reported(), contextlib.suppress(KeyboardInterrupt):
-        project = _project(settings or CONFIG["settings_base"])
-        LiveReload(project, CONFIG["deploy_path"]).run(CONFIG["host"], int(port or CONFIG["port"]))
+    port = int(port or CONFIG["port"])
+    _run(commands.livereload, CONFIG["deploy_path"], CONFIG["host"], port, settings=settings)
 
 
 @task(
@@ -286,43 +213,40 @@ def livereload(c: Context, port: int | None = None, settings: str | None = None)
     }
 )
 def publish(
-    c: Context,
-    target: str | None = None,
-    dest: str | None = None,
-    bucket: str | None = None,
-    prefix: str | None = None,
-    endpoint_url: str | None = None,
-    region: str | None = None,
-    remote: str | None = None,
-    branch: str | None = None,
-    no_push: bool = False,
-    settings: str | None = None,
-) -> None:
+    c,
+    target=None,
+    dest=None,
+    bucket=None,
+    prefix=None,
+    endpoint_url=None,
+    region=None,
+    remote=None,
+    branch=None,
+    no_push=False,
+    settings=None,
+):
     """Build with publishconf.py, refuse if check finds problems, deploy the finished build."""
-    from dateline.tools.deploy import resolve_target
-    from dateline.tools.publish import publish as publish_site
-
-    with _reported():
-        project = _project(settings or CONFIG["settings_publish"])
-        chosen = resolve_target(
-            project,
-            {
-                "DATELINE_DEPLOY_TARGET": target,
-                "DATELINE_DEPLOY_RSYNC_DEST": dest,
-                "DATELINE_DEPLOY_S3_BUCKET": bucket,
-                "DATELINE_DEPLOY_S3_PREFIX": prefix,
-                "DATELINE_DEPLOY_S3_ENDPOINT_URL": endpoint_url,
-                "DATELINE_DEPLOY_S3_REGION": region,
-                "DATELINE_DEPLOY_GITHUB_REMOTE": remote,
-                "DATELINE_DEPLOY_GITHUB_BRANCH": branch,
-                "DATELINE_DEPLOY_GITHUB_PUSH": False if no_push else None,
-            },
-        )
-        summary = publish_site(project, chosen, CONFIG["deploy_path"])
-    print(summary)
+    options = commands.deploy_options(
+        target, dest, bucket, prefix, endpoint_url, region, remote, branch, no_push
+    )
+    settings = settings or CONFIG["settings_publish"]
+    _run(commands.publish, CONFIG["deploy_path"], options, settings=settings)
 
 
-# --- Reader-experience audit and screenshots (plugins/dateline/tools/audit.py) ---------
+# --- Reader-experience audit and screenshots (development tooling: tools/audit/) ---------
+
+
+@contextlib.contextmanager
+def _audited() -> Iterator[None]:
+    """An audit that cannot run says why, with no traceback."""
+    from tools.audit.audit import AuditError
+
+    try:
+        yield
+    except AuditError as error:
+        for line in error.details:
+            print(line, file=sys.stderr)
+        raise Exit(error.summary, code=1) from None
 
 
 def _built(output) -> Path:
@@ -344,9 +268,9 @@ def _built(output) -> Path:
 )
 def audit(c, output=None, min_score=98, reports=None, only=None):
     """Serve the site on 127.0.0.1; Lighthouse (mobile), vnu and axe per page type."""
-    from dateline.tools.audit import audit_site
+    from tools.audit.audit import audit_site
 
-    with _reported():
+    with _audited():
         ok = audit_site(_built(output), int(min_score), Path(reports) if reports else None, only)
     if not ok:
         raise Exit("audit: some page type is below target (see above)", code=1)
@@ -362,8 +286,8 @@ def audit(c, output=None, min_score=98, reports=None, only=None):
 )
 def screenshots(c, output=None, dest="screenshots", variants=None, only=None):
     """PNGs of each page type (desktop, phone, dark, print) for editors, no server needed."""
-    from dateline.tools.audit import screenshot_site
+    from tools.audit.audit import screenshot_site
 
-    with _reported():
+    with _audited():
         written = screenshot_site(_built(output), Path(dest).resolve(), variants, only)
     print(f"{len(written)} screenshot(s) in {Path(dest).resolve()}; open index.html there")

@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from dateline import history_pass  # noqa: E402
-from dateline.build import build_site  # noqa: E402
-from dateline.filters import FILTERS  # noqa: E402
+from dateline_editor.build import build_site  # noqa: E402
+from pelican.plugins.dateline.history import attach as history_pass  # noqa: E402
+from pelican.plugins.dateline.outputs.filters import FILTERS  # noqa: E402
 
 # Where the theme reads Dateline's model without a guard, what Pelican alone has.
 _UNGUARDED = {"groupby('dateline.published.year')": "groupby('date.year')"}
@@ -113,7 +113,7 @@ def main() -> None:
             spent.append(time.perf_counter() - start)
 
     # The generator imported the name; time it where it is called.
-    from dateline import generator
+    from pelican.plugins.dateline.outputs import generator
 
     generator.attach_histories = timed_attach
     profiler = cProfile.Profile() if options.profile else None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from dateline.gitlog import read_blobs, read_history
+from pelican.plugins.dateline.history.gitlog import read_blobs, read_history
 
 WORDS = [
     "council",

@@ -104,7 +104,6 @@ class Project:
         settings += (
             "\n# --- benchmark: the repository's theme and plugin ---\n"
             f"THEME = {str(ROOT / 'theme')!r}\n"
-            f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
         )
         self.settings = root / "site" / "pelicanconf.py"
         self.settings.write_text(settings, "utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import subprocess
 import textwrap
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from dateline.build import build_site
+from dateline_editor.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_SETTINGS = runpy.run_path(str(ROOT / "pelicanconf.py"))
 
 SETTINGS = """
 AUTHOR = "Test Desk"
@@ -23,7 +25,6 @@ PATH = "content"
 THEME = {theme!r}
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
-PLUGIN_PATHS = [{plugins!r}]
 PLUGINS = ["dateline"]
 JINJA_ENVIRONMENT = {{"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}}
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
@@ -35,7 +36,15 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 DATELINE_ID_AUTHORITY = "news.example"
+# As in this repository's pelicanconf.py: what the Dateline theme expects.
+DATELINE_STYLESHEET_SAVE_AS = ""
+DATELINE_CSP = {csp!r}
 """
+
+
+def settings_text(theme: Path = ROOT / "theme") -> str:
+    """A test site's pelicanconf.py, with the Dateline theme unless ``theme`` says."""
+    return SETTINGS.format(theme=str(theme), csp=SAMPLE_SETTINGS["DATELINE_CSP"])
 
 
 def article(
@@ -74,7 +83,7 @@ class Site:
         return path
 
     def build(self, quiet: bool = True, **overrides: Any) -> Path:
-        """Build into ``output/``; raises dateline.build.BuildFailed when refused.
+        """Build into ``output/``; raises dateline_editor.build.BuildFailed when refused.
 
         ``quiet=False`` lets warnings through to the log (and to ``caplog``).
         """
@@ -123,7 +132,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
     root = tmp_path / "site"
     (root / "content").mkdir(parents=True)
     (root / "pelicanconf.py").write_text(
-        SETTINGS.format(theme=str(ROOT / "theme"), plugins=str(ROOT / "plugins")),
+        settings_text(),
         encoding="utf-8",
     )
     # Pelican resolves PATH against the working directory, as `make build` does.

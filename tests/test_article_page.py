@@ -246,9 +246,7 @@ def test_script_end_tag_in_a_correction_cannot_break_out_of_json_ld(site: Site) 
     page = BeautifulSoup(raw, "html.parser")
     assert len(page.find_all("script")) == 1
     # The data block ends at the first </script: everything before it must be the JSON.
-    start = raw.index('<script type="application/ld+json">') + len(
-        '<script type="application/ld+json">'
-    )
+    start = raw.index(">", raw.index('<script type="application/ld+json"')) + 1
     end = raw.lower().index("</script", start)
     data = json.loads(raw[start:end])
     assert "</script><script>alert(1)</script>" in data["correction"][0]["text"]

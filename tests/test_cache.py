@@ -11,7 +11,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Site, article
-from dateline.build import BuildFailed
+from dateline_editor.build import BuildFailed
 
 LAYERS = pytest.mark.parametrize("layer", ["reader", "generator"])
 

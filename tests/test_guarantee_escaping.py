@@ -96,9 +96,7 @@ def no_markup_from_payloads(name: str, document: BeautifulSoup) -> None:
 
 def json_ld_as_a_browser_reads_it(raw: str) -> dict:
     """The data block ends at the first ``</script`` (any case), whatever JSON says."""
-    start = raw.index('<script type="application/ld+json">') + len(
-        '<script type="application/ld+json">'
-    )
+    start = raw.index(">", raw.index('<script type="application/ld+json"')) + 1
     return json.loads(raw[start : raw.lower().index("</script", start)])
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Site, article
-from dateline.build import BuildFailed
+from dateline_editor.build import BuildFailed
 from task_project import copy_project, run_task, tree
 
 OPEN = article(

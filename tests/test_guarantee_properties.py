@@ -19,18 +19,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, SETTINGS
-from dateline import configure
-from dateline.build import BuildFailed, build_site
-from dateline.model import check_entries
-from dateline.reader import ENTRIES, PROBLEMS, DatelineMarkdownReader, SourceError
-from dateline.scan import scan
-from dateline.syntax import parse_header
-from dateline.tools.entry_writer import EntryRequest, append_entry
-from dateline.tools.errors import ToolError
-from dateline.tools.project import Project
+from conftest import settings_text
+from dateline_editor.build import BuildFailed, build_site
+from dateline_editor.entry.writer import EntryRequest, append_entry
+from dateline_editor.errors import ToolError
+from dateline_editor.project import Project
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pelican.plugins.dateline import configure
+from pelican.plugins.dateline.entries.reader import (
+    ENTRIES,
+    PROBLEMS,
+    DatelineMarkdownReader,
+    SourceError,
+)
+from pelican.plugins.dateline.entries.scan import scan
+from pelican.plugins.dateline.entries.syntax import parse_header
+from pelican.plugins.dateline.model import check_entries
 from pelican.settings import DEFAULT_CONFIG
 from task_project import copy_project
 
@@ -107,7 +112,7 @@ def test_any_text_is_read_or_refused_at_a_line_of_the_file(
         _, metadata = reader.read(str(path))
     except SourceError as refused:  # Dateline's own, with its line
         event("unreadable")
-        assert 1 <= refused.line <= count
+        assert 1 <= refused.problem.line <= count
         return
     entries = metadata[ENTRIES]
     _, late = check_entries(entries, metadata["date"], NOW, allow_scheduled=False)
@@ -122,8 +127,7 @@ def test_any_text_is_read_or_refused_at_a_line_of_the_file(
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("property-site")
     (root / "content").mkdir()
-    settings_text = SETTINGS.format(theme=str(ROOT / "theme"), plugins=str(ROOT / "plugins"))
-    (root / "pelicanconf.py").write_text(settings_text, encoding="utf-8")
+    (root / "pelicanconf.py").write_text(settings_text(), encoding="utf-8")
     return root
 
 

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 from conftest import Site, article
-from dateline.build import BuildFailed
+from dateline_editor.build import BuildFailed
 
 INTRO = (
     "The council will raise water rates by 4 percent next year. The average household "

@@ -11,11 +11,12 @@ file and byte for byte. Nothing in the output depends on the build's time.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Site, article
-from dateline.build import build_site
+from conftest import ROOT, Site, article
+from dateline_editor.build import build_site
 
 STORIES = {
     "harbour.md": article(
@@ -178,3 +179,25 @@ def test_a_page_changed_in_output_is_not_reused(site: Site) -> None:
     page.write_text("edited by hand")  # another file now: it is written afresh
     site.build(**cached(site))
     assert_same(tree(site.output), full_build(site, "full"))
+
+
+def test_the_page_fingerprint_covers_the_plugins_code_templates_and_stylesheet(
+    tmp_path, monkeypatch
+) -> None:
+    """Every file of the plugin shapes output, and nothing else of the repository does:
+    editing the editor tools or the audits re-renders no page."""
+    from pelican.plugins.dateline.incremental import fingerprint
+
+    copy = tmp_path / "dateline"
+    shutil.copytree(fingerprint._PLUGIN, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprint, "_PLUGIN", copy)
+    settings = {"THEME": str(ROOT / "theme"), "THEME_TEMPLATES_OVERRIDES": []}
+    before = fingerprint.site_fingerprint(settings)
+    for changed in ("templates/dateline/parts/dateline.html", "static/dateline.css", "model.py"):
+        with (copy / changed).open("a", encoding="utf-8") as file:
+            file.write("\n")
+        after = fingerprint.site_fingerprint(settings)
+        assert after != before, changed
+        before = after
+    plugin_files = {path.name for path in copy.rglob("*") if path.is_file()}
+    assert not plugin_files & {"audit.py", "cli.py", "commands.py", "livereload.py"}

@@ -9,7 +9,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import article
-from dateline.markdown_ext import DatelineExtension
+from pelican.plugins.dateline.entries.markdown_ext import DatelineExtension
 
 NEW_YORK = ZoneInfo("America/New_York")
 

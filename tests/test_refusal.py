@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Site, article
-from dateline.build import BuildFailed
+from dateline_editor.build import BuildFailed
 
 PROBLEM_LINE = re.compile(r"^content/[\w./-]+\.md:\d+: \S")
 

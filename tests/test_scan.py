@@ -6,8 +6,8 @@ import textwrap
 from zoneinfo import ZoneInfo
 
 import pytest
-from dateline.scan import scan
-from dateline.settings import DEFAULTS
+from pelican.plugins.dateline.entries.scan import scan
+from pelican.plugins.dateline.settings import DEFAULTS
 
 KINDS = DEFAULTS["DATELINE_KINDS"]
 ZONE = ZoneInfo("America/New_York")

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import pytest
 from conftest import Site, article
-from dateline.build import BuildFailed
+from dateline_editor.build import BuildFailed
 
 SITEURL = "https://news.example"
 OFFSET = re.compile(r"[+-]\d\d:\d\d$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import Site, article
-from dateline.build import BuildFailed
+from dateline_editor.build import BuildFailed
 
 BODY = """
 The ferry is suspended.

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from dateline.settings import DEFAULTS
-from dateline.syntax import HeaderError, parse_header
+from pelican.plugins.dateline.entries.syntax import HeaderError, parse_header
+from pelican.plugins.dateline.settings import DEFAULTS
 
 KINDS = DEFAULTS["DATELINE_KINDS"]
 NEW_YORK = ZoneInfo("America/New_York")

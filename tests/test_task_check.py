@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import article
-from dateline.tools.check import SOURCES, CheckRun, Problem, register_source, run_check
-from dateline.tools.links import Site
-from dateline.tools.project import Project
+from dateline_editor.check.links import Site
+from dateline_editor.check.run import SOURCES, CheckRun, Problem, register_source, run_check
+from dateline_editor.project import Project
 from task_project import assert_clean_failure, copy_project, run_task
 
 GOOD = article(
@@ -55,7 +55,7 @@ BROKEN_LINKS = article(
     the [missing anchor](../ferry-story/#correction-2018-10-30).
 
     Back to [the top](#top) or [the text](#main), to [nothing](#nowhere), and to
-    [revisions](#revision-history), which an article without entries does not have.
+    [record](#revision-history), which an article without entries does not have.
     """,
 )
 

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import article
-from dateline.build import build_site
-from dateline.scan import scan
-from dateline.tools.article import read_article
-from dateline.tools.entry_writer import EntryRequest, append_entry
-from dateline.tools.errors import ToolError
-from dateline.tools.project import Project
+from dateline_editor.article import read_article
+from dateline_editor.build import build_site
+from dateline_editor.entry.writer import EntryRequest, append_entry
+from dateline_editor.errors import ToolError
+from dateline_editor.project import Project
+from pelican.plugins.dateline.entries.scan import scan
 from task_project import assert_clean_failure, copy_project, run_task
 
 ZONE = ZoneInfo("America/New_York")
@@ -222,7 +222,7 @@ def test_entry_always_parses_back_to_the_same_entry(
 
 
 def test_entry_refuses_if_the_file_changed_while_writing(project: Path, monkeypatch) -> None:
-    from dateline.tools import entry_writer
+    from dateline_editor.entry import writer as entry_writer
 
     site = Project.load(project)
     path = project / "content" / "story.md"

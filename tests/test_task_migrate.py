@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
-from dateline.build import build_site
-from dateline.tools.migrate import find_notes
+from dateline_editor.build import build_site
+from dateline_editor.migrate.notes import find_notes
 from task_project import assert_clean_failure, copy_project, run_task
 
 ZONE = ZoneInfo("America/New_York")

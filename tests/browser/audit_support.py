@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from dateline.tools import audit
+
+from tools.audit import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRE = os.environ.get("DATELINE_REQUIRE_BROWSER", "") not in {"", "0"}

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dateline.build import build_site
-from dateline.tools import audit
+from dateline_editor.build import build_site
+
+from tools.audit import audit
 
 from .audit_support import ROOT, need
 

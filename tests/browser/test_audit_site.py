@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
-from dateline.tools import audit
+
+from tools.audit import audit
 
 from . import audit_support
 from .audit_support import ROOT, need, of_type

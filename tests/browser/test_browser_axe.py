@@ -4,7 +4,8 @@ practices on any page of the sample site, in the light and in the dark scheme.""
 from __future__ import annotations
 
 import pytest
-from dateline.tools import audit
+
+from tools.audit import audit
 
 from .audit_support import of_type
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from dateline.tools import audit
+
+from tools.audit import audit
 
 from .audit_support import ROOT, of_type
 

@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from dateline.build import build_site
-from dateline.settings import DEFAULTS
-from dateline.tools import audit, devserver
+from conftest import SAMPLE_SETTINGS
+from dateline_editor.build import build_site
+from dateline_editor.serve import devserver
+
+from tools.audit import audit
 
 from .audit_support import ROOT
 
@@ -52,7 +54,7 @@ def test_every_page_declares_the_policy(sample_output: Path) -> None:
     for path in sorted(sample_output.rglob("*.html")):
         head = BeautifulSoup(path.read_text("utf-8"), "html.parser").head
         metas = head.find_all("meta", attrs={"http-equiv": "Content-Security-Policy"})
-        assert [meta["content"] for meta in metas] == [DEFAULTS["DATELINE_CSP"]], path
+        assert [meta["content"] for meta in metas] == [SAMPLE_SETTINGS["DATELINE_CSP"]], path
         first = head.find(["meta", "script", "link", "style"], recursive=False)
         assert first.get("charset") == "utf-8", path  # the policy comes before anything loads
         assert first.find_next_sibling("meta") in metas, path

@@ -1,0 +1,1 @@
+"""``dateline check``: every refusal of the build, and broken links and anchors."""

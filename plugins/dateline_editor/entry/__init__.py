@@ -1,0 +1,1 @@
+"""``dateline entry``: append one dated, typed entry to a story."""

@@ -1,0 +1,1 @@
+"""``dateline migrate``: legacy free-text notes into entries, never guessing a date."""

@@ -1,0 +1,1 @@
+"""``dateline publish``: build, check and deploy a finished site."""

@@ -1,0 +1,1 @@
+"""``invoke livereload``: rebuild on every change and reload the open pages."""

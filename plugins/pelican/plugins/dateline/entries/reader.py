@@ -1,0 +1,158 @@
+"""Pelican's Markdown reader, keeping what the entry extension found.
+
+The entries and problems go into the reader's metadata, which Pelican's
+content cache stores with the HTML: a cached article still knows its entries
+and a cached broken file is still refused.
+
+A file the reader cannot read raises ``SourceError`` with the line at fault
+(the first byte that is not UTF-8, the ``Date:`` line Pelican cannot parse):
+the build refuses it as ``file:line: message`` instead of Pelican's
+"Could not process" (``refusal``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from markdown import Markdown
+from pelican.readers import MarkdownReader
+from pelican.utils import slugify
+
+from ..problems import Problem, SourceError, display_path, site_root
+from ..text import title_markup, without_bidi_controls
+from .markdown_ext import EXTENSION, EntryScan, dress
+
+ENTRIES = "dateline_entries"
+PROBLEMS = "dateline_problems"
+
+
+class DatelineMarkdownReader(MarkdownReader):
+    """A MarkdownReader whose metadata also holds the article's entries.
+
+    Its HTML leaves the entries' labels to ``dress_content``, after Pelican's
+    typogrify: they are not prose, and typogrify's cost grows with every tag.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        markdown = dict(self.settings["MARKDOWN"])
+        configs = dict(markdown.get("extension_configs", {}))
+        configs[EXTENSION] = {**configs.get(EXTENSION, {}), "dress_late": True}
+        self._markdown = {**markdown, "extension_configs": configs}
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        # Pelican's read(), but the scan is taken before _parse_metadata:
+        # converting a Summary: field resets the Markdown instance.
+        self._source_path = source_path
+        self._display = display_path(source_path, site_root(self.settings))
+        text = decode_source(self._display, Path(source_path).read_bytes())
+        self._md = Markdown(**self._markdown)
+        content = self._md.convert(text)
+        found: EntryScan = getattr(self._md, "dateline", EntryScan())
+        meta = getattr(self._md, "Meta", None)
+        self._reading = text
+        try:
+            metadata = self._parse_metadata(meta) if meta is not None else {}
+        finally:
+            self._reading = None
+        typed_title = (meta or {}).get("title", [""])[0]
+        if any(char in typed_title for char in "&<>") and "slug" not in metadata:
+            metadata.update(self._slug_as_before(typed_title))
+        metadata[ENTRIES] = found.entries
+        metadata[PROBLEMS] = [problem.at(self._display) for problem in found.problems]
+        return content, metadata
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        """Pelican's processing, with titles as text and errors at their line."""
+        if isinstance(value, str):
+            value = title_markup(value) if name == "title" else without_bidi_controls(value)
+        text = getattr(self, "_reading", None)
+        if text is None:  # Pelican's defaults and file-name metadata, before read()
+            return super().process_metadata(name, value)
+        try:
+            return super().process_metadata(name, value)
+        except Exception as error:  # dateutil, a METADATA_PROCESSORS plugin…
+            raise SourceError(
+                Problem(
+                    self._display, metadata_line(text, name), f"cannot read {name.title()}: {error}"
+                )
+            ) from None
+
+    def _slug_as_before(self, typed_title: str) -> dict[str, str]:
+        """The slug Pelican makes from the title as typed, not as escaped.
+
+        Escaping keeps "<script>" or "&amp;" visible as typed, and would put
+        them in the slug too; an article's address must not change with that.
+        """
+        if self.settings["SLUGIFY_SOURCE"] != "title":
+            return {}
+        return {
+            "slug": slugify(
+                typed_title,
+                regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+                use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
+            )
+        }
+
+
+def dress_content(content: Any) -> None:
+    """``content_object_init`` receiver: each entry's label, once typogrify is done."""
+    entries = content.metadata.get(ENTRIES)
+    if entries:
+        content._content = dress(content._content, entries)
+
+
+def decode_source(path: str, data: bytes) -> str:
+    """``data`` as UTF-8 text (a BOM dropped), or SourceError at the first bad byte.
+
+    ``path`` is the file as problems name it.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = _lines(data[: error.start].decode("utf-8").removeprefix("\ufeff"))
+        raise SourceError(
+            Problem(
+                path,
+                len(before),
+                f"byte 0x{data[error.start]:02x} at column {len(before[-1]) + 1} is not UTF-8; "
+                "save the file as UTF-8 (Dateline reads no other encoding)",
+            )
+        ) from None
+    text = text.removeprefix("\ufeff")
+    control = _CONTROL.search(text)
+    if control:
+        before = _lines(text[: control.start()])
+        raise SourceError(
+            Problem(
+                path,
+                len(before),
+                f"control character U+{ord(control[0]):04X} at column {len(before[-1]) + 1} "
+                "cannot be published (feeds and XML refuse it); delete it",
+            )
+        )
+    return text
+
+
+# C0 controls other than tab and line breaks, and the two non-characters XML
+# 1.0 forbids: invisible in an editor, fatal to every feed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as Markdown counts them (the numbers every problem carries)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def metadata_line(text: str, name: str) -> int:
+    """The line of the ``Name:`` header field, else 1."""
+    field = re.compile(rf"^[ ]{{0,3}}{re.escape(name)}[ ]*:", re.IGNORECASE)
+    for number, line in enumerate(_lines(text), 1):
+        if not line.strip():
+            break
+        if field.match(line):
+            return number
+    return 1

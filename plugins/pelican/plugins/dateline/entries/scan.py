@@ -1,0 +1,151 @@
+"""Find entry blocks in an article's source lines, with their line numbers.
+
+This is the first step of the pipeline (scan → model → render → write). It
+runs on the raw source, metadata header included, so every problem it
+reports carries the line number an editor sees in their editor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from ..problems import Problem
+from .syntax import FENCE, Header, HeaderError, parse_header, quote
+
+# Python-Markdown's fenced_code: an opening fence at column 0 with an optional
+# language, {attributes} or hl_lines, closed by the very same fence. Entries
+# must not be found inside such a block.
+_CODE_FENCE = re.compile(
+    r"(?P<fence>`{3,}|~{3,})[ ]*"
+    r"(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(?P<q>\"|')[^\n]*?(?P=q)[ ]*)?)"
+)
+# A ::: line inside a list item or a block quote: not top level, so refused
+# rather than silently rendered as text.
+_NOT_TOP_LEVEL = re.compile(r"^ {0,3}(?:>[ ]?|(?:[-*+]|\d+[.)])[ ]+)+:::|^ {1,3}:::")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One well-formed entry: its header and the 0-based lines it spans."""
+
+    header: Header
+    start: int  # the opening ``::: kind when`` line
+    end: int  # the closing ``:::`` line
+
+
+def scan(
+    lines: list[str], kinds: dict[str, str], zone: tzinfo
+) -> tuple[list[Block], list[Problem]]:
+    """Return the entry blocks in ``lines`` and every problem found on the way.
+
+    Scanning goes on after a problem, so one build reports all of them.
+    """
+    blocks: list[Block] = []
+    problems: list[Problem] = []
+    opened: tuple[int, Header | None] | None = None
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if FENCE not in line and not line.startswith(("`", "~")):  # most lines: plain text
+            index += 1
+            continue
+        fence = _CODE_FENCE.fullmatch(line)
+        if fence:
+            index = _end_of_code(lines, index, fence["fence"]) + 1
+            continue
+        if line.startswith(FENCE):
+            rest = line[len(FENCE) :]
+            if rest.strip():
+                if opened is not None:
+                    problems.append(
+                        Problem(
+                            "",
+                            index + 1,
+                            f"a new entry starts before the entry opened at line "
+                            f"{opened[0] + 1} is closed; entries do not nest, so "
+                            "close it first with a line holding only :::",
+                        )
+                    )
+                try:
+                    opened = (index, parse_header(rest, kinds, zone))
+                except HeaderError as error:
+                    problems.append(Problem("", index + 1, str(error)))
+                    opened = (index, None)
+            elif opened is None:
+                problems.append(
+                    Problem(
+                        "",
+                        index + 1,
+                        "closing ::: without an open entry; remove it, or open the "
+                        'entry above with a header such as ::: update 2018-10-30 "Title"',
+                    )
+                )
+            else:
+                start, header = opened
+                opened = None
+                if not any(body.strip() for body in lines[start + 1 : index]):
+                    problems.append(
+                        Problem(
+                            "",
+                            start + 1,
+                            "entry has no text; write what changed between its "
+                            "header and the closing :::",
+                        )
+                    )
+                elif header is not None:
+                    blocks.append(Block(header, start, index))
+        elif _NOT_TOP_LEVEL.match(line):
+            problems.append(
+                Problem(
+                    "",
+                    index + 1,
+                    "entries must start at the beginning of a line, outside lists "
+                    "and block quotes; move the ::: block out of it",
+                )
+            )
+        index += 1
+    if opened is not None:
+        problems.append(
+            Problem(
+                "",
+                opened[0] + 1,
+                "entry is never closed; end it with a line holding only :::",
+            )
+        )
+    problems.extend(_repeated_titles(blocks))
+    return blocks, problems
+
+
+def _repeated_titles(blocks: list[Block]) -> list[Problem]:
+    """A title used twice (in any case) reads as one entry twice in every list."""
+    first: dict[str, int] = {}
+    problems = []
+    for block in blocks:
+        title = block.header.title
+        if title is None:
+            continue
+        line = first.setdefault(title.casefold(), block.start + 1)
+        if line != block.start + 1:
+            problems.append(
+                Problem(
+                    "",
+                    block.start + 1,
+                    f"entry title {quote(title)} is already used by the entry at line "
+                    f"{line}; give each entry its own title, or leave the title out",
+                )
+            )
+    return problems
+
+
+def _end_of_code(lines: list[str], start: int, fence: str) -> int:
+    """Index of the line closing the code block opened at ``start``.
+
+    An unclosed fence is not code for Python-Markdown either, so the opening
+    line then counts as ordinary text.
+    """
+    for index in range(start + 1, len(lines)):
+        if lines[index].rstrip(" ") == fence:
+            return index
+    return start

@@ -1,0 +1,322 @@
+"""Entries, HTML and diffs of committed versions, by git blob id, made once and kept.
+
+A committed text never changes, so neither does anything derived from it:
+its entries, its HTML, its diff against another. They live in ``CACHE_PATH``
+in one SQLite file, keyed on everything else that shapes them (the Markdown
+settings, the entry kinds, the zone, the plugin's code that makes them,
+Markdown's and Pygments' versions): the file never serves a stale result,
+and a new fingerprint empties it. The same file keeps the last ``git log``,
+read again only when HEAD moves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sqlite3
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..text import text_blocks
+from .diff import TextDiff, diff_text
+from .gitlog import BlobReader, RepoHistory, blob_id, decode, read_history
+from .versions import EntrySnapshot, entries_in
+
+logger = logging.getLogger(__name__)
+
+_PLUGIN = Path(__file__).resolve().parent.parent
+# The plugin's modules whose code shapes what the store keeps: entries, HTML, diffs.
+_SHAPING = (
+    "entries/syntax.py",
+    "entries/scan.py",
+    "entries/markdown_ext.py",
+    "model.py",
+    "problems.py",
+    "text.py",
+    "settings.py",
+    "history/versions.py",
+    "history/diff.py",
+)
+_SQL_CHUNK = 500  # bound parameters per query (SQLite allows 999 on old builds)
+_BATCH = 200  # results kept in memory before they are written to the cache
+
+
+def read_repository(content: Path, settings: dict[str, Any]) -> RepoHistory:
+    """``read_history``, not reading the log again while HEAD has not moved."""
+    db = _open_cache(settings, _fingerprint(settings)) if caching(settings) else None
+    if db is None:
+        return read_history(content)
+    key = f"log:{Path(content).resolve()}"
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        known = pickle.loads(zlib.decompress(row[0])) if row else None
+        repo = read_history(content, known)
+        if known is None or repo.files is not known[2]:
+            relative = os.path.relpath(Path(content).resolve(), repo.root)
+            value = (repo.head, relative, repo.files)
+            with db:
+                db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)),
+                )
+    except (sqlite3.Error, pickle.PickleError, zlib.error, EOFError) as error:
+        logger.debug("Dateline history: log cache not used: %s", error)
+        return read_history(content)
+    finally:
+        db.close()
+    return repo
+
+
+class HistoryStore:
+    """Entries, HTML and diffs of versions, by blob id, made once and kept.
+
+    With ``DATELINE_HISTORY_CACHE`` off (or no writable ``CACHE_PATH``) the
+    same store lives for one build only.
+    """
+
+    def __init__(self, root: Path, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        self.reader = BlobReader(root)
+        self.fingerprint = _fingerprint(settings)
+        self.texts: dict[str, str] = {}  # uncommitted texts, by the blob id they would get
+        self.fresh: dict[str, dict[str, bytes]] = {"entries": {}, "renders": {}, "diffs": {}}
+        self.recent: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
+        self.markdown: Any = None
+        self.keep: set[str] | None = None
+        self.db = _open_cache(settings, self.fingerprint) if caching(settings) else None
+
+    # --- the pass: entries of every committed version -------------------------
+
+    def entries(
+        self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo
+    ) -> dict[str, dict[str, EntrySnapshot]]:
+        """The entries of each blob this copy has (a shallow clone lacks some).
+
+        An entry stands unchanged in every later version of its file: each is
+        kept in memory once, however many versions hold it.
+        """
+        wanted = list(dict.fromkeys(blobs))
+        found = {blob: pickle.loads(data) for blob, data in self._rows("entries", wanted)}
+        missing = [blob for blob in wanted if blob not in found]
+        for blob, data in self.reader.stream(missing):
+            if data is None:
+                continue
+            snapshots = entries_in(decode(data), kinds, zone)
+            found[blob] = snapshots
+            self._keep("entries", blob, snapshots)
+        once: dict[EntrySnapshot, EntrySnapshot] = {}
+        for snapshots in found.values():
+            for anchor, snapshot in snapshots.items():
+                snapshots[anchor] = once.setdefault(snapshot, snapshot)
+        return found
+
+    def learn(self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo) -> None:
+        """Store the entries of the blobs the cache does not know yet."""
+        wanted = list(dict.fromkeys(blobs))
+        known = set(self._keys("entries", wanted)) | self.fresh["entries"].keys()
+        for blob, data in self.reader.stream([b for b in wanted if b not in known]):
+            if data is not None:
+                self._keep("entries", blob, entries_in(decode(data), kinds, zone))
+
+    def _keys(self, table: str, keys: list[str]) -> Iterable[str]:
+        for (key,) in self._select(table, "key", keys):
+            yield key
+
+    def _select(self, table: str, columns: str, keys: list[str]) -> Iterable[tuple[Any, ...]]:
+        """``columns`` of the stored rows among ``keys``, a chunk of keys per query."""
+        if self.db is None:
+            return
+        for start in range(0, len(keys), _SQL_CHUNK):
+            chunk = keys[start : start + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT {columns} FROM {table} WHERE key IN ({marks})"
+            yield from self.db.execute(query, chunk)
+
+    def add_text(self, data: bytes, text: str) -> str:
+        """An uncommitted text: its blob id, under which it renders like any other."""
+        blob = blob_id(data)
+        self.texts[blob] = text
+        return blob
+
+    def keep_only(self, blobs: Iterable[str]) -> None:
+        """Blobs still in the repository's history: the cache forgets the others."""
+        self.keep = set(blobs)
+
+    # --- pages: HTML and diffs, on demand -------------------------------------
+
+    def rendered(self, blob: str) -> tuple[str, str | None]:
+        """(html, title) of one version, rendered with the site's Markdown settings."""
+        if blob in self.recent:
+            self.recent.move_to_end(blob)
+            return self.recent[blob]
+        stored = self._row("renders", blob)
+        if stored is None:
+            text = self.texts.get(blob)
+            if text is None:
+                data = self.reader.get(blob)
+                text = decode(data) if data is not None else ""
+            result = self._render(text)
+            if blob not in self.texts:  # only committed texts are kept
+                self._keep("renders", blob, result)
+        else:
+            result = pickle.loads(stored)
+        self.recent[blob] = result
+        if len(self.recent) > 16:  # one article's versions; never the whole site
+            self.recent.popitem(last=False)
+        return result
+
+    def diff(self, old: str, new: str) -> TextDiff:
+        key = f"{old}:{new}"
+        stored = self._row("diffs", key)
+        if stored is not None:
+            return pickle.loads(stored)
+        result = diff_text(text_blocks(self.rendered(old)[0]), text_blocks(self.rendered(new)[0]))
+        if old not in self.texts and new not in self.texts:
+            self._keep("diffs", key, result)
+        return result
+
+    def _render(self, source: str) -> tuple[str, str | None]:
+        if self.markdown is None:
+            from markdown import Markdown  # not in the second process: it renders nothing
+
+            self.markdown = Markdown(**self.settings["MARKDOWN"])
+        md = self.markdown.reset()
+        html = md.convert(source)
+        titles = getattr(md, "Meta", {}).get("title") or [None]
+        return html, titles[0]
+
+    # --- the SQLite file ------------------------------------------------------
+
+    def _rows(self, table: str, keys: list[str]) -> Iterable[tuple[str, bytes]]:
+        fresh = self.fresh[table]
+        for key in keys:
+            if key in fresh:
+                yield key, zlib.decompress(fresh[key])
+        stored = [key for key in keys if key not in fresh]
+        for key, value in self._select(table, "key, value", stored):
+            yield key, zlib.decompress(value)
+
+    def _row(self, table: str, key: str) -> bytes | None:
+        fresh = self.fresh[table].get(key)
+        if fresh is not None:
+            return zlib.decompress(fresh)
+        if self.db is None:
+            return None
+        row = self.db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    def _keep(self, table: str, key: str, value: Any) -> None:
+        """Remember a result; written out in batches, so memory stays flat."""
+        if self.db is None and table == "renders":
+            return  # no cache: a rendering is needed once, by the page being written
+        self.fresh[table][key] = zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+        if self.db is not None and sum(map(len, self.fresh.values())) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self.db is not None
+        try:
+            with self.db:
+                for table, rows in self.fresh.items():
+                    self.db.executemany(
+                        f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)",
+                        rows.items(),
+                    )
+        except sqlite3.Error as error:
+            logger.debug("Dateline history cache not saved: %s", error)
+            self.db.close()
+            self.db = None
+            return
+        for rows in self.fresh.values():
+            rows.clear()
+
+    def close(self) -> None:
+        """Write what this build made, forget blobs gone from the history; stop git."""
+        self.reader.close()
+        if self.db is None:
+            return
+        self._flush()
+        db, self.db = self.db, None
+        if db is None:
+            return
+        try:
+            if self.keep is not None:
+                with db:
+                    self._forget(db)
+        except sqlite3.Error as error:
+            logger.debug("Dateline history cache not pruned: %s", error)
+        finally:
+            db.close()
+
+    def _forget(self, db: sqlite3.Connection) -> None:
+        assert self.keep is not None
+        db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+        db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in self.keep))
+        for table in ("entries", "renders"):
+            db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+        db.execute(
+            "DELETE FROM diffs WHERE substr(key, 1, 40) NOT IN (SELECT key FROM keep) "
+            "OR substr(key, 42) NOT IN (SELECT key FROM keep)"
+        )
+
+
+def caching(settings: dict[str, Any]) -> bool:
+    return bool(settings.get("DATELINE_HISTORY_CACHE", True))
+
+
+def _open_cache(settings: dict[str, Any], fingerprint: str | None) -> sqlite3.Connection | None:
+    """The cache file for these settings; started afresh when its fingerprint is not theirs."""
+    if fingerprint is None:
+        return None
+    path = Path(settings["CACHE_PATH"]) / "dateline-history.sqlite"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            db = sqlite3.connect(path, timeout=30)
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+                row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None or row[0] == fingerprint:
+                break
+            db.close()  # made for other settings or code: start afresh
+            path.unlink()
+        with db:
+            for table in ("entries", "renders", "diffs"):
+                db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)",
+                (fingerprint,),
+            )
+    except (OSError, sqlite3.Error) as error:
+        logger.debug("Dateline history cache not used: %s", error)
+        return None
+    return db
+
+
+def _fingerprint(settings: dict[str, Any]) -> str | None:
+    """Everything besides the text that shapes entries, HTML and diffs."""
+    shaping = repr(
+        (
+            sorted(settings["MARKDOWN"].items(), key=str),
+            settings["DATELINE_KINDS"],
+            settings.get("TIMEZONE"),
+        )
+    )
+    if " at 0x" in shaping:  # an object with no stable description: cache nothing
+        return None
+    digest = hashlib.sha256(shaping.encode())
+    for module in _SHAPING:
+        digest.update((_PLUGIN / module).read_bytes())
+    for package in ("markdown", "pygments"):
+        try:
+            digest.update(f"{package} {metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package} -".encode())
+    return digest.hexdigest()

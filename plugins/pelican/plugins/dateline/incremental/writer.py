@@ -1,0 +1,286 @@
+"""Incremental output: a page whose inputs did not change is taken from the last build.
+
+An editor appends one entry to one explainer; Pelican's content cache spares
+reading the other files, but Pelican still renders and writes every page of
+the site, and Dateline a history page per explainer and a page per older
+version. This writer renders a page only when something it shows may have
+changed, and otherwise hard-links the file the last build wrote.
+
+Each ``write_file``/``write_feed`` call gets a key: a hash of
+
+* the site: every setting (but where the output goes), the plugin's code,
+  Pelican's and Jinja's versions, every template of the theme, and every
+  content object's address (``{filename}`` links resolve to them);
+* the call: the file name, its template, and the complete state of every
+  value the template family can reach — its keyword arguments and each
+  context name the templates mention (found by parsing them). A content
+  object's state is its text, its metadata and everything a plugin attached
+  to it (Dateline's model, its history down to each version's blob id).
+
+A page is reused when its key equals the last build's and the file the last
+build wrote is still there untouched (same inode, size and modification
+time); otherwise it is rendered as usual. Anything that cannot be described
+exactly (an object with no stable state, a template naming templates at run
+time) is simply rendered. Output is byte for byte what a full build writes;
+``tests/test_incremental.py`` checks it.
+
+One allowance keeps one article's change from touching every page: a
+template that loops ``{% for cat, cat_articles in categories %}`` and never
+reads ``cat_articles`` (a navigation bar) depends only on the list of
+categories, not on every article in them. The same holds for ``tags``,
+``authors`` and any other such list of pairs.
+
+Active when Pelican's content cache is (``CACHE_CONTENT``) and
+``DATELINE_REUSE_OUTPUT`` is on; the last build is ignored when the cache
+is (``LOAD_CONTENT_CACHE = False``). The record of what was written lives
+in ``CACHE_PATH``, one file per output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pelican.writers import Writer
+
+from .fingerprint import site_fingerprint
+from .state import MISSING, State, Unstable
+from .templates import Parsed, family_names
+
+logger = logging.getLogger(__name__)
+
+# Keyword arguments of write_file that say how a page is written.
+_HOW = {"relative_urls", "template_name", "override_output", "url", "paginated"}
+# Context names derived from the page's own file name (relative URLs).
+_PER_PAGE = {"localsiteurl", "output_file", "SITEURL"}
+_ACTIVE: list[ReusingWriter] = []  # the writer of the build under way
+
+
+def save_record(pelican_object: Any) -> None:
+    """``finalized`` receiver: keep what this build wrote for the next one."""
+    while _ACTIVE:
+        _ACTIVE.pop().save()
+
+
+class ReusingWriter(Writer):
+    """Pelican's Writer, linking unchanged pages from the last build."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        settings = self.settings
+        self.enabled = bool(
+            settings.get("CACHE_CONTENT") and settings.get("DATELINE_REUSE_OUTPUT", True)
+        )
+        self.previous = Path(settings.get("DATELINE_REUSE_FROM") or output_path).resolve()
+        self.in_place = self.previous == Path(output_path).resolve()
+        name = hashlib.sha256(str(self.previous).encode()).hexdigest()[:16]
+        self.record_path = Path(settings.get("CACHE_PATH", "cache")) / f"dateline-pages-{name}"
+        self.old: dict[str, tuple[str, list[tuple[str, int, int, int]]]] = {}
+        self.new: dict[str, tuple[str, list[tuple[str, int, int, int]]]] = {}
+        self.linked: set[str] = set()
+        self.reused = self.rendered = 0
+        self._site: str | Unstable | None = None
+        self._names: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
+        self._parsed: dict[str, Parsed] = {}
+        self._folders: set[str] = set()
+        self.state = State()
+        self._opened: list[str] | None = None
+        if self.enabled:
+            _ACTIVE.clear()
+            _ACTIVE.append(self)
+            if settings.get("LOAD_CONTENT_CACHE"):
+                self.old = _load(self.record_path)
+
+    # --- Pelican's two ways of writing ------------------------------------------
+
+    def write_file(
+        self, name: Any, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        if not self.enabled or not name:
+            return super().write_file(name, template, context, *args, **kwargs)
+        key = self._key(
+            name,
+            lambda: self._page_inputs(name, template, context, args, kwargs),
+        )
+        return self._write(
+            name,
+            key,
+            lambda: super(ReusingWriter, self).write_file(name, template, context, *args, **kwargs),
+        )
+
+    def write_feed(
+        self, elements: Any, context: dict[str, Any], path: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        if not self.enabled or not path:
+            return super().write_feed(elements, context, path, *args, **kwargs)
+        limit = self.settings.get("FEED_MAX_ITEMS")
+        key = self._key(
+            path,
+            lambda: ("feed", self.state.of(list(elements[:limit])), self.state.of((args, kwargs))),
+        )
+        return self._write(
+            path,
+            key,
+            lambda: super(ReusingWriter, self).write_feed(elements, context, path, *args, **kwargs),
+        )
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        if filename in self.linked:  # never write through a link into the last build
+            os.unlink(filename)
+            self.linked.discard(filename)
+        if self._opened is not None:
+            self._opened.append(filename)
+        return super()._open_w(filename, encoding, override=override)
+
+    # --- reuse or render --------------------------------------------------------
+
+    def _key(self, name: str, inputs: Callable[[], Any]) -> str | None:
+        try:
+            state = pickle.dumps((self._site_key(), name, inputs()), protocol=4)
+        except Unstable as why:
+            logger.debug("Dateline: %s is rendered afresh: %s", name, why)
+            return None
+        return hashlib.sha256(state).hexdigest()
+
+    def _write(self, name: str, key: str | None, render: Callable[[], Any]) -> Any:
+        old = self.old.get(name)
+        if key is not None and old is not None and old[0] == key and self._reuse(old[1]):
+            self.new[name] = old
+            self.reused += 1
+            return None
+        self._opened = []
+        try:
+            result = render()
+            opened = self._opened
+        finally:
+            self._opened = None
+        self.rendered += 1
+        if key is not None and name not in self.new:
+            files = [self._stamp(path) for path in opened if path != os.devnull]
+            self.new[name] = (key, files)
+        else:  # written twice in one build: never reuse it
+            self.new.pop(name, None)
+        return result
+
+    def _reuse(self, files: list[tuple[str, int, int, int]]) -> bool:
+        """Link each file of the last build into this one; False if any is not as written."""
+        sources = []
+        for relative, inode, size, mtime in files:
+            source = self.previous / relative
+            try:
+                found = source.stat()
+            except OSError:
+                return False
+            if (found.st_ino, found.st_size, found.st_mtime_ns) != (inode, size, mtime):
+                return False
+            sources.append((relative, source))
+        for relative, source in sources:
+            target = os.path.join(self.output_path, relative)
+            if self.in_place:
+                self._written_files.add(target)
+                continue
+            if os.path.lexists(target):  # written earlier in this build: keep that
+                return False
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            try:
+                os.link(source, target)
+            except OSError:
+                return False
+            self.linked.add(target)
+            self._written_files.add(target)
+        return True
+
+    def _stamp(self, path: str) -> tuple[str, int, int, int]:
+        found = os.stat(path)
+        relative = os.path.relpath(path, self.output_path)
+        return relative, found.st_ino, found.st_size, found.st_mtime_ns
+
+    def save(self) -> None:
+        logger.debug("Dateline: %d pages reused, %d rendered", self.reused, self.rendered)
+        try:
+            self.record_path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.record_path.with_suffix(".partial")
+            with partial.open("wb") as stream:
+                pickle.dump(self.new, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(self.record_path)
+        except OSError as error:
+            logger.debug("Dateline: record of written pages not saved: %s", error)
+
+    # --- what a page depends on ------------------------------------------------
+
+    def _page_inputs(
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        used = self._template_names(template)
+        if used is None:
+            raise Unstable(f"template {template.name} names templates at run time")
+        names, keys_only = used
+        # Keyword arguments: those the templates read, what Pelican paginates
+        # (``articles_page``… come from it) and how the page is written.
+        # Others (``all_articles`` on every tag page) cannot reach the page.
+        paginated = kwargs.get("paginated")
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
+        if kwargs.get("template_name") not in self.settings.get("PAGINATED_TEMPLATES", {}):
+            paginated = {}
+        arguments = {
+            key: value
+            for key, value in kwargs.items()
+            if key in names or key in _HOW or key in paginated
+        }
+        values = []
+        for used_name in sorted(names - _PER_PAGE):
+            if used_name in kwargs:
+                continue
+            value = context.get(used_name, MISSING)
+            if used_name in keys_only and isinstance(value, (list, tuple)):
+                values.append((used_name, self.state.keys_of(value)))
+            else:
+                values.append((used_name, self.state.of(value)))
+        return (
+            template.name,
+            self.state.of(args),
+            self.state.of(arguments),
+            self.state.of(paginated),
+            values,
+        )
+
+    def _template_names(self, template: Any) -> tuple[frozenset[str], frozenset[str]] | None:
+        """Names the template family reads from the context, and lists read as keys only."""
+        if template.name not in self._names:
+            self._names[template.name] = family_names(
+                template.environment, template.name, self._parsed
+            )
+        return self._names[template.name]
+
+    def _site_key(self) -> str:
+        if self._site is None:
+            try:
+                self._site = site_fingerprint(self.settings)
+            except Unstable as why:
+                self._site = why
+        if isinstance(self._site, Unstable):
+            raise self._site
+        return self._site
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            record = pickle.load(stream)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}

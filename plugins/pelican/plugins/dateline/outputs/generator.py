@@ -1,0 +1,217 @@
+"""The model and write steps: run once, after Pelican has read every file.
+
+``generate_context`` checks every article and page against the build time,
+attaches its model (``content.dateline``), reads the history from git, and
+refuses the build if anything is wrong: every problem of every file in one
+``BuildRefused``, before anything is written. ``generate_output`` writes
+the updates pages, the updates feed, the history and version pages, the
+sitemap and the stylesheet, each with the theme's template where it has one
+and Dateline's own otherwise.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican.contents import Page
+from pelican.generators import Generator, PelicanTemplateNotFound
+from pelican.utils import sanitised_join
+
+from .. import refusal
+from ..entries.reader import ENTRIES, PROBLEMS
+from ..history.attach import HistoryPass, attach_histories
+from ..history.holdback import hold_back_in_history, without_future_entries
+from ..history.prefetch import start_prefetch
+from ..model import Entry, build_record, check_entries
+from ..problems import BuildRefused, Problem, display_path, site_root
+from ..settings import site_origin
+from .feeds import updates_feed
+from .inject import TEMPLATES
+from .jsonld import json_ld
+from .sitemap import sitemap
+from .updates import LogItem, updates_log
+
+_CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+STYLESHEET = TEMPLATES.parent / "static" / "dateline.css"
+
+
+class DatelineGenerator(Generator):
+    """Check and model every content object; write the site-wide outputs."""
+
+    log: list[LogItem]
+    history: HistoryPass = HistoryPass([], None)  # closed once the history pages are written
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Generators are made before any reads: git is read on another core meanwhile.
+        history = self.settings["DATELINE_HISTORY"]
+        self.prefetch = start_prefetch(self.settings) if history else None
+
+    def generate_context(self) -> None:
+        zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        now = datetime.now(zone)
+        problems = refusal.reading_problems()
+        for content in self._all_content():
+            problems.extend(self._attach_model(content, zone, now))
+        articles = self.context.get("articles", [])
+        if self.settings["DATELINE_HISTORY"]:
+            published = [t for a in articles for t in (a, *getattr(a, "translations", []))]
+            self.history = attach_histories(published, self.settings, zone, self.prefetch)
+            problems.extend(self.history.problems)
+            problems.extend(self._check_histories(published, now))
+        if problems:
+            self.history.close()
+            raise BuildRefused(problems)
+        self.log = updates_log(articles)
+        self.context["updates_log"] = self.log
+
+    def generate_output(self, writer: Any) -> None:
+        updates_as = self.settings["DATELINE_UPDATES_SAVE_AS"]
+        if updates_as:
+            writer.write_file(
+                updates_as,
+                self._template("updates"),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                paginated={"updates_log": self.log},
+                template_name="updates",
+                url=self.settings["DATELINE_UPDATES_URL"],
+                updates_log=self.log,
+                page_name="updates",
+            )
+        feed_path = self.settings["DATELINE_FEED_PATH"]
+        if feed_path:
+            with self._open(writer, feed_path) as out:
+                updates_feed(self.log, self.settings).write(out, "utf-8")
+        try:
+            self._write_histories(writer)
+        finally:
+            self.history.close()
+        sitemap_path = self.settings["DATELINE_SITEMAP_PATH"]
+        if sitemap_path:
+            contents = [*self.context.get("articles", []), *self.context.get("pages", [])]
+            with self._open(writer, sitemap_path) as out:
+                out.write(sitemap(contents, site_origin(self.settings)))
+        stylesheet_as = self.settings["DATELINE_STYLESHEET_SAVE_AS"]
+        if stylesheet_as:
+            with (
+                self._open(writer, stylesheet_as) as out,
+                STYLESHEET.open(encoding="utf-8") as source,
+            ):
+                shutil.copyfileobj(source, out)
+
+    def _template(self, name: str) -> Any:
+        """The theme's template ``name``, else Dateline's own."""
+        try:
+            return self.get_template(name)
+        except PelicanTemplateNotFound:
+            return self.get_template(f"dateline/{name}")
+
+    def _write_histories(self, writer: Any) -> None:
+        """Each article's history page, and a page (noindex) for each older version."""
+        if not self.history.store:
+            return
+        history_template = self._template("history")
+        version_template = self._template("version")
+        relative = self.settings["RELATIVE_URLS"]
+        for article in self.context.get("articles", []):
+            history = article.dateline.history if article.dateline else None
+            if history is None:
+                continue
+            pages = [(history, history_template, {"page_name": "history"})]
+            pages += [
+                (version, version_template, {"page_name": "version", "version": version})
+                for version in history.versions[1:]
+            ]
+            for page, template, extra in pages:
+                writer.write_file(
+                    page.save_as,
+                    template,
+                    self.context,
+                    relative_urls=relative,
+                    url=page.url,
+                    article=article,
+                    history=history,
+                    **extra,
+                )
+
+    def _all_content(self) -> Iterator[Any]:
+        for name in _CONTENT_LISTS:
+            for content in self.context.get(name, []):
+                yield content
+                yield from getattr(content, "translations", [])
+
+    def _attach_model(self, content: Any, zone: ZoneInfo, now: datetime) -> list[Problem]:
+        problems: list[Problem] = list(content.metadata.get(PROBLEMS, []))
+        entries: list[Entry] = content.metadata.get(ENTRIES, [])
+        published = getattr(content, "date", None)
+        if published is None:
+            content.dateline = None
+            return problems
+        visible, late = check_entries(
+            entries, published, now, self.settings["DATELINE_ALLOW_SCHEDULED"]
+        )
+        problems.extend(problem.at(self._source(content)) for problem in late)
+        if len(visible) < len(entries):
+            content._content, _ = without_future_entries(content._content, now)
+        record = build_record(
+            visible,
+            published,
+            _declared_modified(content, zone),
+            (self.settings["DATELINE_DATE_FORMAT"], self.settings["DATELINE_DATETIME_FORMAT"]),
+            zone,
+        )
+        kind = "WebPage" if isinstance(content, Page) else "NewsArticle"
+        content.dateline = replace(record, json_ld=json_ld(content, record, self.settings, kind))
+        if visible:
+            # What themes and Pelican's feeds show as "updated"; without
+            # entries, Pelican's own ``Modified:`` (or nothing) stays.
+            content.modified = record.updated
+            content.locale_modified = record.updated.strftime(content.date_format)
+        return problems
+
+    def _check_histories(self, articles: list[Any], now: datetime) -> list[Problem]:
+        """Keep scheduled entries out of every version; refuse uncommitted text if asked."""
+        problems = []
+        for article in articles:
+            history = article.dateline.history if article.dateline else None
+            if history is None:
+                continue
+            if self.settings["DATELINE_ALLOW_SCHEDULED"]:
+                hold_back_in_history(history, now)
+            if self.settings["DATELINE_REQUIRE_COMMITTED"] and history.versions[0].unsaved:
+                problems.append(
+                    Problem(
+                        self._source(article),
+                        1,
+                        "has changes that are not committed; commit them first, so that "
+                        "every text readers see is a version on the record",
+                    )
+                )
+        return problems
+
+    def _source(self, content: Any) -> str:
+        return display_path(content.source_path, site_root(self.settings))
+
+    def _open(self, writer: Any, relative: str) -> Any:
+        """A file of ours in the output folder, opened by Pelican's writer.
+
+        ``relative`` cannot leave the folder, and the writer refuses to
+        overwrite a file another generator or plugin wrote in this build.
+        """
+        path = sanitised_join(self.output_path, relative)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return writer._open_w(path, "utf-8")
+
+
+def _declared_modified(content: Any, zone: ZoneInfo) -> datetime | None:
+    declared = content.metadata.get("modified")
+    if not isinstance(declared, datetime):
+        return None
+    return declared if declared.tzinfo else declared.replace(tzinfo=zone)
