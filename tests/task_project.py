@@ -14,8 +14,24 @@ from conftest import ROOT
 PROJECT_FILES = ("tasks.py", "pelicanconf.py", "publishconf.py")
 
 
-def copy_project(root: Path, sample_content: bool = False) -> Path:
-    """tasks.py, both settings files, plugins and theme; the sample content if asked."""
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Desk",
+    "GIT_AUTHOR_EMAIL": "desk@news.example",
+    "GIT_COMMITTER_NAME": "Desk",
+    "GIT_COMMITTER_EMAIL": "desk@news.example",
+    "GIT_AUTHOR_DATE": "2025-12-01T09:00:00-05:00",
+    "GIT_COMMITTER_DATE": "2025-12-01T09:00:00-05:00",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def copy_project(root: Path, sample_content: bool = False, committed: bool = False) -> Path:
+    """tasks.py, both settings files, plugins and theme; the sample content if asked.
+
+    ``committed``: in a git repository of its own, everything committed, as
+    ``publishconf.py`` (every published text a committed version) wants it.
+    """
     root.mkdir(parents=True)
     for name in PROJECT_FILES:
         shutil.copy2(ROOT / name, root / name)
@@ -25,7 +41,19 @@ def copy_project(root: Path, sample_content: bool = False) -> Path:
         shutil.copytree(ROOT / "content", root / "content")
     else:
         (root / "content").mkdir()
+    if committed:
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "The site")
     return root
+
+
+def git(project: Path, *args: str) -> str:
+    """git in ``project``, with a fixed author and date."""
+    done = subprocess.run(
+        ["git", *args], cwd=project, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
+    )
+    return done.stdout.decode("utf-8", "replace")
 
 
 def run_task(

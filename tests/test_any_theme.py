@@ -157,7 +157,7 @@ def test_foreign_themes_get_the_stylesheet_of_the_parts(themed) -> None:
     css = "https://news.example/dateline/dateline.css"
     if name == "dateline":  # it styles the parts itself (DATELINE_STYLESHEET_SAVE_AS = "")
         assert css not in links
-        assert not (site.output / "dateline").exists()
+        assert not (site.output / "dateline" / "dateline.css").exists()
     else:
         assert links.count(css) == 1
         assert (site.output / "dateline" / "dateline.css").read_text("utf-8").strip()

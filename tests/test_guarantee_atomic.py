@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import article
-from task_project import copy_project, run_task, tree
+from task_project import copy_project, git, run_task, tree
 
 SEED = 20181030
 KILLS = 8
@@ -222,7 +222,7 @@ def test_the_next_build_keeps_the_folder_of_a_build_still_running(stepped) -> No
     shutil.which("rsync") is None, reason="rsync is not installed (.ci/run installs it)"
 )
 def test_a_killed_publish_never_uploads_part_of_a_build(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project", sample_content=True)
+    project = copy_project(tmp_path / "project", sample_content=True, committed=True)
     www = tmp_path / "www"
     with (project / "publishconf.py").open("a", encoding="utf-8") as conf:
         conf.write(f"DATELINE_DEPLOY_TARGET = 'rsync'\nDATELINE_DEPLOY_RSYNC_DEST = '{www}/'\n")
@@ -231,6 +231,7 @@ def test_a_killed_publish_never_uploads_part_of_a_build(tmp_path: Path) -> None:
     deployed = tree(www)
     story = project / "content" / "water-rate-increase.md"
     story.write_text(story.read_text("utf-8") + "\nA paragraph added later.\n", encoding="utf-8")
+    git(project, "commit", "-qam", "A paragraph added later")
 
     measuring = start(project, "publish", "--dest", f"{tmp_path / 'elsewhere'}/")
     started = time.monotonic()

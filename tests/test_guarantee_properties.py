@@ -14,7 +14,6 @@ import os
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +25,7 @@ from dateline_editor.errors import ToolError
 from dateline_editor.project import Project
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from pelican.plugins.dateline import configure
+from pelican.plugins.dateline import prepare
 from pelican.plugins.dateline.entries.reader import (
     ENTRIES,
     PROBLEMS,
@@ -85,7 +84,7 @@ newlines = st.sampled_from(["\n", "\r\n"])
 def reader_settings() -> dict[str, Any]:
     """Pelican's defaults, configured by the plugin as a build configures them."""
     chosen = {**DEFAULT_CONFIG, "TIMEZONE": "America/New_York"}
-    configure(SimpleNamespace(settings=chosen))
+    prepare(chosen)
     return chosen
 
 

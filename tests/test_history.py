@@ -272,8 +272,15 @@ def test_shallow_clone_marks_history_incomplete(
     )
     (clone / "pelicanconf.py").write_text((site.root / "pelicanconf.py").read_text())
     shallow = Site(clone)
+    with pytest.raises(BuildFailed) as refused:  # strict: the record cannot be checked
+        shallow.build()
+    assert refused.value.lines == [
+        "the public record cannot be checked: this is a shallow clone, which lacks earlier "
+        "versions; these settings need the content in a git repository with its whole history "
+        "(clone it whole, or git fetch --unshallow)"
+    ]
     with caplog.at_level(logging.WARNING):
-        shallow.build(quiet=False)
+        shallow.build(quiet=False, DATELINE_STRICT_HISTORY=False)
     assert any("shallow clone" in r.getMessage() for r in caplog.records)
     page = shallow.html("how-the-water-rate-rise-works/history/index.html")
     assert "shallow copy" in page.select_one(".notice").get_text()
@@ -302,17 +309,17 @@ def test_history_needs_one_git_log_not_one_per_file(
 
     site.build()
     verbs = runs()
-    assert sorted(set(verbs)) == ["cat-file", "log", "rev-parse", "status"]
-    assert len(verbs) <= 5  # one log, one status: never one process per file
-    # HEAD has not moved and every version is known: no log, no text read again.
+    assert sorted(set(verbs)) == ["cat-file", "log", "ls-tree", "rev-parse"]
+    assert len(verbs) <= 5  # one log, one tree: never one process per file
+    # HEAD has not moved and every version is known: no log, no tree, no text read again.
     site.build()
-    assert sorted(runs()) == ["rev-parse", "status"]
+    assert sorted(runs()) == ["rev-parse"]
     site.write("story-0.md", rates(INTRO, VOTE, CORRECTION, title="Story 0"))
     site.commit("correction", "2018-10-30T14:10:00-04:00")
     runs()  # the test's own git runs
     site.build()  # a new commit: the log again, and the one new text
     verbs = runs()
-    assert sorted(set(verbs)) == ["cat-file", "log", "rev-parse", "status"]
+    assert sorted(set(verbs)) == ["cat-file", "log", "ls-tree", "rev-parse"]
     assert len(verbs) <= 5
     page = site.html("story-0/history/index.html")
     assert len(page.select("li.version")) == 2

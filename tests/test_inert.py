@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,13 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{{{{slug}}}}.atom.xml"
 """
 # Dateline's own files: the updates log and its feed, the sitemap, the stylesheet.
-OURS = {"updates/index.html", "feeds/updates.atom.xml", "sitemap.xml", "dateline/dateline.css"}
+OURS = {
+    "updates/index.html",
+    "feeds/updates.atom.xml",
+    "sitemap.xml",
+    "dateline/dateline.css",
+    "dateline/record.json",
+}
 
 CONTENT = {
     "pelican-articles": (PELICAN_TESTS / "content", ""),
@@ -59,16 +66,17 @@ CONTENT = {
 
 
 def build(tmp: Path, name: str, theme: str, plugins: list[str], extra: str) -> dict[str, bytes]:
-    path, more = CONTENT[name]
-    if path is None:
-        path = tmp / "ours"
-        if not path.exists():  # our sample story with no entries, and a page
-            (path / "pages").mkdir(parents=True)
-            sample = ROOT / "content" / "council-minutes-plain-text.md"
-            (path / sample.name).write_bytes(sample.read_bytes())
-            (path / "pages" / "about.md").write_text(
-                "Title: About us\n\nWe explain Harbour Vale & its council.\n", encoding="utf-8"
-            )
+    shipped, more = CONTENT[name]
+    path = tmp / name  # a copy, in no git repository (the venv may sit in one)
+    if shipped is not None and not path.exists():
+        shutil.copytree(shipped, path)
+    elif not path.exists():  # ours: a sample story with no entries, and a page
+        (path / "pages").mkdir(parents=True)
+        sample = ROOT / "content" / "council-minutes-plain-text.md"
+        (path / sample.name).write_bytes(sample.read_bytes())
+        (path / "pages" / "about.md").write_text(
+            "Title: About us\n\nWe explain Harbour Vale & its council.\n", encoding="utf-8"
+        )
     folder = tmp / f"{theme}-{'dateline' if plugins else 'pelican'}-{len(extra)}"
     folder.mkdir()
     settings = folder / "settings.py"

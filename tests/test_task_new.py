@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dateline_editor.build import build_site
-from dateline_editor.headers import read_header
+from pelican.plugins.dateline.entries.header import read_header
 from task_project import assert_clean_failure, copy_project, run_task
 
 ZONE = ZoneInfo("America/New_York")  # pelicanconf.py's TIMEZONE

@@ -12,10 +12,9 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from pelican.plugins.dateline import configure
+from pelican.plugins.dateline import prepare
 from pelican.plugins.dateline.entries.reader import ENTRIES, PROBLEMS, DatelineMarkdownReader
 from pelican.plugins.dateline.model import Entry, check_entries
 from pelican.plugins.dateline.problems import Problem, SourceError
@@ -36,7 +35,7 @@ class ArticleReading:
 def reader_settings(project: Project) -> dict[str, Any]:
     """The project's settings as the plugin configures them for a build."""
     settings = dict(project.settings)
-    configure(SimpleNamespace(settings=settings))
+    prepare(settings)
     return settings
 
 

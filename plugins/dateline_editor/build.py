@@ -33,8 +33,10 @@ from typing import Any
 
 from pelican import Pelican
 from pelican.log import init as init_logging
+from pelican.plugins.dateline.guard import output_problems
 from pelican.plugins.dateline.problems import BuildRefused, Problem, in_order
 from pelican.plugins.dateline.refusal import ReadingErrors
+from pelican.plugins.dateline.settings import setting
 from pelican.settings import read_settings
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -69,6 +71,12 @@ def build_site(
     init_logging(level=logging.ERROR if quiet else logging.WARNING)
     settings = read_settings(str(settings_file), override=dict(overrides or {}))
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
+    settings_folder = {"the settings' folder": Path(settings_file).resolve().parent}
+    record = setting(settings, "DATELINE_RECORD_SAVE_AS")
+    refused = output_problems(output or final, settings, settings_folder)
+    refused = refused or _not_ours(final, record)
+    if refused:
+        raise BuildFailed(refused)
     final.parent.mkdir(parents=True, exist_ok=True)
     content = os.path.abspath(settings["PATH"])
     errors = ReadingErrors(os.path.dirname(content), content).listen()
@@ -84,6 +92,7 @@ def build_site(
                 raise BuildFailed([*errors.problems, *refused.problems]) from None
             if errors.problems:
                 raise BuildFailed(errors.problems)
+            _keep_retained(final, staging, settings["OUTPUT_RETENTION"])
             _swap(staging, final)
     except BuildFailed:
         raise
@@ -129,6 +138,29 @@ def _first_entry(content: Path) -> tuple[str, int] | None:
                 if line.startswith(":::"):
                     return path.relative_to(root).as_posix(), number
     return None
+
+
+def _not_ours(final: Path, record: str) -> list[Problem]:
+    """A folder with files in it but no record of a Dateline build is not ours to replace."""
+    if not final.is_dir() or not any(final.iterdir()) or (final / record).is_file():
+        return []
+    return [
+        Problem(
+            "",
+            0,
+            f"the output folder {final} holds files but no record of a Dateline build "
+            f"({record}), so a build will not replace it; move it away (or empty it) "
+            "and build again, or choose another folder",
+        )
+    ]
+
+
+def _keep_retained(final: Path, staging: Path, retention: list[str]) -> None:
+    """Pelican's OUTPUT_RETENTION: those files of the last output move into the new one."""
+    for name in retention:
+        kept, new = final / name, staging / name
+        if os.path.lexists(kept) and not os.path.lexists(new):
+            os.rename(kept, new)
 
 
 @contextlib.contextmanager

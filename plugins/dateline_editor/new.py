@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pelican.plugins.dateline.entries.header import read_header
+
 from .atomic import create_new
 from .errors import ToolError
-from .headers import read_header_file
 from .project import Project
 
 
@@ -86,9 +87,17 @@ def _slug_owner(project: Project, slug: str) -> Path | None:
     """The content file whose article already has ``slug``, if any."""
     basename = project.settings.get("SLUGIFY_SOURCE") == "basename"
     for path in project.markdown_files():
-        fields = read_header_file(path)
+        fields = _header_of(path)
         source = path.stem if basename else fields.get("title", "")
         existing = fields.get("slug") or (project.slugify(source) if source else "")
         if existing == slug:
             return path
     return None
+
+
+def _header_of(path: Path) -> dict[str, str]:
+    """The header fields of ``path``; empty if it cannot be read as UTF-8."""
+    try:
+        return read_header(path.read_text(encoding="utf-8-sig"))[0]
+    except (OSError, UnicodeDecodeError):
+        return {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from pelican.plugins.dateline.entries.header import read_header
 from pelican.plugins.dateline.entries.reader import decode_source
 from pelican.plugins.dateline.entries.syntax import FENCE
 from pelican.plugins.dateline.problems import Problem, SourceError
@@ -24,7 +25,6 @@ from pelican.plugins.dateline.problems import Problem, SourceError
 from ..article import read_article
 from ..atomic import replace_file
 from ..errors import ToolError
-from ..headers import read_header
 from ..project import Project
 from .dates import DateProblem, Stamp, read_stamp
 

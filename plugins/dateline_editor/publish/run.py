@@ -18,6 +18,7 @@ from ..check.run import CheckRun, run_check
 from ..errors import ToolError
 from ..progress import step
 from ..project import Project
+from . import record
 from .targets import Target, deploy
 
 
@@ -38,12 +39,41 @@ def publish(project: Project, target: Target, output: Path) -> str:
                 )
             site = run.site()
             assert site is not None  # no problems means the build succeeded
+            sources = _stories(run)
+        step(f"comparing with the record of what is published at {target.describe()}")
+        _check_record(project, target, site, sources)
         step(f"deploying to {target.describe()}")
         summary = deploy(target, site, project)
+        record.keep(project, site)
         _put_in_place(site, output)
         return summary
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stories(run: CheckRun) -> dict[str, str]:
+    """Each story's address (as the record names it), and the file that writes it."""
+    found = {}
+    for page, source in run.sources_of_pages.items():
+        url = page[: -len("index.html")] if page.endswith("/index.html") else page
+        found.setdefault(url, run.project.display(source))
+    return found
+
+
+def _check_record(project: Project, target: Target, site: Path, sources: dict[str, str]) -> None:
+    """Refuse when an entry that is published would vanish or change (``record``)."""
+    published = record.published_record(project, target)
+    if published is None:
+        return  # the first publish to this target
+    old, where = published
+    new = record.load((site / record.record_path(project)).read_text("utf-8"), "the new build")
+    problems = record.changed_entries(old, new, where, sources)
+    if problems:
+        raise ToolError(
+            f"publish refused: {len(problems)} published entr{'y' if len(problems) == 1 else 'ies'}"
+            " would change or vanish; nothing was deployed",
+            problems,
+        )
 
 
 def _put_in_place(site: Path, output: Path) -> None:

@@ -73,7 +73,7 @@ def resolve_target(project: Project, overrides: Mapping[str, Any]) -> Target:
     if kind == "rsync":
         from .rsync import check_rsync
 
-        check_rsync(values["DATELINE_DEPLOY_RSYNC_DEST"])
+        check_rsync(values["DATELINE_DEPLOY_RSYNC_DEST"], project.root)
     return Target(kind, values)
 
 
@@ -86,7 +86,7 @@ def deploy(target: Target, site: Path, project: Project) -> str:
     if target.kind == "rsync":
         from .rsync import deploy_rsync
 
-        return deploy_rsync(site, target.get("RSYNC_DEST"), target.get("RSYNC_SSH"))
+        return deploy_rsync(site, target.get("RSYNC_DEST"), project.root, target.get("RSYNC_SSH"))
     if target.kind == "github-pages":
         from .github_pages import deploy_github_pages
 

@@ -29,12 +29,13 @@ from pelican.utils import clean_output_dir
 from . import refusal
 from .entries.markdown_ext import EXTENSION
 from .entries.reader import DatelineMarkdownReader, dress_content
+from .guard import output_problems
 from .incremental.writer import save_record
 from .outputs.filters import FILTERS
 from .outputs.generator import DatelineGenerator
 from .outputs.inject import TEMPLATES
 from .outputs.writer import DatelineWriter
-from .problems import BuildRefused
+from .problems import BuildRefused, Problem
 from .settings import apply_defaults, settings_problems
 
 __all__ = ["BuildRefused", "register"]
@@ -48,16 +49,29 @@ _DRAFTS_SAVE_AS = (
 
 
 def configure(pelican: Any) -> None:
-    """``initialized``: check and complete the settings; wire the extension and filters.
+    """``initialized``: check the settings and the output folder; wire everything up.
 
-    A wrong ``DATELINE_*`` value refuses the build here, before anything is
-    read or written. ``DELETE_OUTPUT_DIRECTORY`` is postponed until the
-    content has been read and checked (``delete_output``), so a refused
-    build leaves the last good site in place.
+    A wrong ``DATELINE_*`` value, or an output folder a build must not
+    replace, refuses the build here, before anything is read or written.
+    ``DELETE_OUTPUT_DIRECTORY`` is postponed until the content has been read
+    and checked (``delete_output``), so a refused build leaves the last good
+    site in place.
     """
     refusal.report_refusals()
-    settings = pelican.settings
-    problems = settings_problems(settings)
+    problems = output_problems(pelican.output_path, pelican.settings)
+    prepare(pelican.settings, problems)
+    if getattr(pelican, "delete_outputdir", False):
+        pelican.delete_outputdir = False
+        pelican.dateline_delete_output = True
+
+
+def prepare(settings: dict[str, Any], problems: list[Problem] | None = None) -> None:
+    """Check ``settings`` and complete them as a build uses them: defaults, the
+    Markdown extension, Jinja filters, pagination, drafts. Raises BuildRefused.
+
+    The editor tools read a file with the settings prepared the same way.
+    """
+    problems = [*(problems or []), *settings_problems(settings)]
     if problems:
         raise BuildRefused(problems)
     apply_defaults(settings)
@@ -81,9 +95,6 @@ def configure(pelican: Any) -> None:
     if not settings["DATELINE_WRITE_DRAFTS"]:
         for name in _DRAFTS_SAVE_AS:  # Pelican writes nothing whose save_as is ""
             settings[name] = ""
-    if getattr(pelican, "delete_outputdir", False):
-        pelican.delete_outputdir = False
-        pelican.dateline_delete_output = True
 
 
 _RUNNING: list[Any] = []  # the Pelican object of the run under way

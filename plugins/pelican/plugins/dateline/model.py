@@ -35,6 +35,8 @@ class Entry:
     body_html: str
     summary: str  # the title, else the body's first sentence, as plain text
     line: int  # 1-based line of the header in the source file
+    digest: str  # sha256 of its title and source text, white space folded (the record)
+    declares: tuple[str, str] | None  # ("amends" | "retracts", anchor) of an earlier entry
 
     @property
     def iso(self) -> str:

@@ -187,6 +187,10 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("DATELINE_ID_AUTHORITY", "", _text,
             "the fixed part of feed entry ids (`tag:AUTHORITY,DATE:/URL#ANCHOR`, RFC 4151); "
             'set it once and never change it; "" uses the host of SITEURL', "outputs"),
+    Setting("DATELINE_RECORD_SAVE_AS", "dateline/record.json",
+            path_pattern(_NO_FIELDS, may_be_empty=False),
+            "the record of every published entry (anchor, kind, time, digest of its text), "
+            "which `dateline publish` checks against the one at the target", "outputs"),
     Setting("DATELINE_INJECT", True, _boolean,
             "add the dateline, revision history, JSON-LD and stylesheet to article and page "
             "pages of a theme that does not include Dateline's parts itself", "outputs"),

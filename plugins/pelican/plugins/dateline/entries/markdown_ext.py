@@ -22,6 +22,7 @@ entries once typogrify is done.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -89,6 +90,7 @@ class EntryPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         blocks, problems = scan(lines, self.extension.kinds, self.extension.zone)
         self.extension.blocks = blocks
+        self.extension.texts = [(block.text(lines), block.declares(lines)) for block in blocks]
         self.md.dateline.problems = problems
         output: list[str] = []
         done = 0
@@ -224,6 +226,7 @@ class DatelineExtension(Extension):
         self.zone = ZoneInfo(self.getConfig("timezone"))
         self.formats = (self.getConfig("date_format"), self.getConfig("datetime_format"))
         self.blocks: list[Block] = []
+        self.texts: list[tuple[str, tuple[str, str] | None]] = []
         self.started: dict[int, dict[str, Any]] = {}
         self.anchors: dict[str, int] = {}
 
@@ -240,6 +243,7 @@ class DatelineExtension(Extension):
     def reset(self) -> None:
         self.md.dateline = EntryScan()
         self.blocks = []
+        self.texts = []
         self.started = {}
         self.anchors = {}
 
@@ -248,6 +252,7 @@ class DatelineExtension(Extension):
         block = self.blocks[number]
         header = block.header
         when: datetime = header.when.astimezone(self.zone)
+        text, declares = self.texts[number]
         fields = {
             "kind": header.kind,
             "label": self.kinds[header.kind],
@@ -257,6 +262,8 @@ class DatelineExtension(Extension):
             "title": header.title,
             "display": format_time(when, header.has_time, self.formats),
             "line": block.start + 1,
+            "digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "declares": declares,
         }
         self.started[number] = fields
         return Entry(body_html="", summary="", **fields)

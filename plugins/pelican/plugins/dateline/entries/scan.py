@@ -26,6 +26,14 @@ _CODE_FENCE = re.compile(
 _NOT_TOP_LEVEL = re.compile(r"^ {0,3}(?:>[ ]?|(?:[-*+]|\d+[.)])[ ]+)+:::|^ {1,3}:::")
 
 
+# ``Amends: correction-2018-10-30`` or ``Retracts: [our note](#note-2018-10-31)``,
+# the first line of an entry that changes or withdraws an earlier one.
+_DECLARATION = re.compile(
+    r"^(?P<verb>Amends|Retracts):.*?(?P<anchor>\b[a-z][a-z0-9-]*-\d{4}-\d{2}-\d{2}(?:-\d+)?)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Block:
     """One well-formed entry: its header and the 0-based lines it spans."""
@@ -33,6 +41,17 @@ class Block:
     header: Header
     start: int  # the opening ``::: kind when`` line
     end: int  # the closing ``:::`` line
+
+    def text(self, lines: list[str]) -> str:
+        """Its title and body with white space folded: what may never change silently."""
+        body = [line for line in lines[self.start + 1 : self.end] if line.strip()]
+        return " ".join(" ".join([self.header.title or "", *body]).split())
+
+    def declares(self, lines: list[str]) -> tuple[str, str] | None:
+        """("amends" | "retracts", anchor) when its first line says so."""
+        body = [line for line in lines[self.start + 1 : self.end] if line.strip()]
+        match = _DECLARATION.match(body[0].strip()) if body else None
+        return (match["verb"].lower(), match["anchor"]) if match else None
 
 
 def scan(

@@ -6,5 +6,6 @@ published versions and checks the append-only rule, ``store`` keeps what
 each committed text yields, ``diff`` compares two versions, ``holdback``
 cuts entries not due yet, and ``attach`` gives each article its history.
 
-Nothing here imports Pelican: ``prefetch`` runs these modules without it.
+What the second process runs (``prefetch``, ``store``, ``gitlog``,
+``versions``, ``diff``) imports nothing of Pelican: it starts fast.
 """

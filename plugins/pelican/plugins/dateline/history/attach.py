@@ -16,20 +16,24 @@ import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pelican.utils import get_date, slugify
+
 from ..problems import Problem, display_path, site_root
-from .gitlog import HistoryUnavailable, RepoHistory
+from .gitlog import FileVersion, HistoryUnavailable, RepoHistory, blob_id, worktree_blobs
 from .prefetch import Prefetch
 from .store import HistoryStore, read_repository
 from .versions import (
     ArticleHistory,
+    TextFacts,
     Unsaved,
     append_only_problems,
     build_history,
-    entries_in,
+    facts_of,
     silent_edits,
 )
 
@@ -54,26 +58,28 @@ def attach_histories(
     articles: Iterable[Any],
     settings: dict[str, Any],
     zone: ZoneInfo,
+    now: datetime,
     prefetch: Prefetch | None = None,
 ) -> HistoryPass:
     """Give each article ``dateline.history``; return the problems that refuse the build.
 
-    With ``DATELINE_STRICT_HISTORY`` off, append-only problems are warnings.
-    Close the result once the pages are written.
+    With ``DATELINE_STRICT_HISTORY`` off, append-only problems are warnings
+    (``_repository`` says when a history that cannot be read refuses the
+    build). Close the result once the pages are written.
     """
     articles = [a for a in articles if getattr(a, "dateline", None) is not None]
     if prefetch is not None:
         read = prefetch.repository
     else:
         read = functools.partial(read_repository, settings=settings)
-    repo = _repository(read, Path(settings["PATH"])) if articles else None
+    repo, problems = _repository(read, Path(settings["PATH"]), settings) if articles else (None, [])
     if prefetch is not None:
         prefetch.close()
     if repo is None:
-        return HistoryPass([], None)
+        return HistoryPass(problems, None)
     store = HistoryStore(repo.root, settings)
     try:
-        problems = _attach(articles, repo, store, settings, zone)
+        problems += _attach(articles, repo, store, settings, zone, now)
     except BaseException:
         store.close()
         raise
@@ -86,28 +92,38 @@ def _attach(
     store: HistoryStore,
     settings: dict[str, Any],
     zone: ZoneInfo,
+    now: datetime,
 ) -> list[Problem]:
     kinds = settings["DATELINE_KINDS"]
-    committed = {id(a): repo.versions(Path(a.source_path)) for a in articles}
+    lineages = [*repo.files.values(), *repo.ended]
     # Texts not known yet are read in one stream; entries are then loaded one
     # article at a time, so the whole site's are never in memory at once.
-    store.learn((v.blob for versions in committed.values() for v in versions), kinds, zone)
-    store.keep_only(v.blob for versions in repo.files.values() for v in versions)
+    store.learn((v.blob for lineage in lineages for v in lineage), kinds, zone)
+    store.keep_only(v.blob for lineage in lineages for v in lineage)
+    cut = _by_story(repo.ended, store, settings, kinds, zone)
+    unsaved = _unsaved(articles, repo)
     problems: list[Problem] = []
     root = site_root(settings)
     for article in articles:
-        path = Path(article.source_path)
-        unsaved = None
-        if repo.is_unsaved(path):
-            data = path.read_bytes()
+        # Its story: the file's own lineage, and whatever a deletion cut off
+        # under the same slug and language (git rm and a later add, or a
+        # rename git could not see through heavy edits).
+        found = {(v.commit.sha, v.blob): v for v in repo.versions(Path(article.source_path))}
+        for version in cut.get((article.slug, article.lang), []):
+            found.setdefault((version.commit.sha, version.blob), version)
+        versions = sorted(found.values(), key=lambda version: version.commit.order)
+        edited = None
+        if article.source_path in unsaved:
+            data = unsaved[article.source_path]
             text = data.decode("utf-8-sig")
-            unsaved = Unsaved(store.add_text(data, text), entries_in(text, kinds, zone))
-        versions = committed[id(article)]
+            edited = Unsaved(store.add_text(data, text), facts_of(text, kinds, zone).entries)
+        published = article.dateline.published
         history = build_history(
             versions,
-            store.entries((v.blob for v in versions), kinds, zone),
-            unsaved,
-            article.dateline.published,
+            store.facts((v.blob for v in versions), kinds, zone),
+            edited,
+            functools.partial(_public_from, published=published, zone=zone),
+            now,
             zone,
             store,
             incomplete=repo.shallow,
@@ -117,15 +133,80 @@ def _attach(
         _set_urls(history, article, settings)
         article.dateline = replace(article.dateline, history=history)
         if not repo.shallow:
-            problems.extend(_check(history, display_path(article.source_path, root), settings))
+            problems.extend(_check(history, display_path(article.source_path, root), settings, now))
         for version in history.versions:  # checked: pages need only what each added
             version.entries = {}
     return problems
 
 
-def _check(history: ArticleHistory, source: str, settings: dict[str, Any]) -> list[Problem]:
+def _unsaved(articles: list[Any], repo: RepoHistory) -> dict[str, bytes]:
+    """The articles whose bytes, as Pelican read them, are not HEAD's blob, with those bytes.
+
+    Not ``git status``: a file marked ``--skip-worktree`` or ignored, or a
+    link out of the repository, is what Pelican reads all the same. Bytes
+    that differ only by git's filters (line endings) are asked of git itself.
+    """
+    differing: dict[str, bytes] = {}
+    for article in articles:
+        data = Path(article.source_path).read_bytes()
+        if blob_id(data) != repo.head_blob(Path(article.source_path)):
+            differing[article.source_path] = data
+    asked = [Path(path) for path in differing if repo.head_blob(Path(path)) is not None]
+    for path, blob in worktree_blobs(repo.root, asked).items():
+        if blob == repo.head_blob(path) and not path.is_symlink():
+            del differing[str(path)]
+    return differing
+
+
+def _by_story(
+    ended: list[list[FileVersion]],
+    store: HistoryStore,
+    settings: dict[str, Any],
+    kinds: dict[str, str],
+    zone: ZoneInfo,
+) -> dict[tuple[str, str], list[FileVersion]]:
+    """The versions of deleted files, by the story (slug, language) each text is."""
+    versions = [version for lineage in ended for version in lineage]
+    said = store.facts((v.blob for v in versions), kinds, zone)
+    found: dict[tuple[str, str], list[FileVersion]] = {}
+    for version in versions:
+        facts = said.get(version.blob)
+        if facts is not None:
+            found.setdefault(_story_key(facts, version.path, settings), []).append(version)
+    return found
+
+
+def _story_key(facts: TextFacts, path: str, settings: dict[str, Any]) -> tuple[str, str]:
+    """The slug and language Pelican gives a text (its ``Slug:``, else from its title)."""
+    slug = facts.field("slug")
+    if not slug:
+        source = facts.field("title") if settings["SLUGIFY_SOURCE"] == "title" else None
+        slug = slugify(
+            source or Path(path).stem,
+            regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+        )
+    return slug, facts.field("lang") or settings["DEFAULT_LANG"]
+
+
+def _public_from(facts: TextFacts, published: datetime, zone: ZoneInfo) -> datetime | None:
+    """When a text says it is public (its Date:), or None if never (draft, hidden)."""
+    if (facts.field("status") or "published").lower() in ("draft", "hidden"):
+        return None
+    written = facts.field("date")
+    try:
+        when = get_date(written) if written else published
+    except (ValueError, OverflowError):
+        when = published  # a Date: this version could not be read: the story's own
+    return when if when.tzinfo else when.replace(tzinfo=zone)
+
+
+def _check(
+    history: ArticleHistory, source: str, settings: dict[str, Any], now: datetime
+) -> list[Problem]:
     problems = []
-    for problem in append_only_problems(history):
+    for problem in append_only_problems(history, now):
         if settings["DATELINE_STRICT_HISTORY"]:
             problems.append(problem.at(source))
         else:
@@ -135,18 +216,41 @@ def _check(history: ArticleHistory, source: str, settings: dict[str, Any]) -> li
     return problems
 
 
-def _repository(read: Callable[[Path], RepoHistory], content: Path) -> RepoHistory | None:
+def _repository(
+    read: Callable[[Path], RepoHistory], content: Path, settings: dict[str, Any]
+) -> tuple[RepoHistory | None, list[Problem]]:
+    """The repository, or why there is none.
+
+    Where every published text must be a committed version
+    (``DATELINE_REQUIRE_COMMITTED``), no repository (or no git) refuses the
+    build; where the record is checked strictly (``DATELINE_STRICT_HISTORY``),
+    so does a shallow clone, which lacks the versions to check against.
+    Otherwise each is a warning.
+    """
     try:
         repo = read(content)
     except HistoryUnavailable as why:
+        if settings["DATELINE_REQUIRE_COMMITTED"]:
+            return None, [_unchecked(f"{why}")]
         logger.warning("Dateline history: %s; history pages are left out.", why)
-        return None
+        return None, []
     if repo.shallow:
+        if settings["DATELINE_STRICT_HISTORY"]:
+            return None, [_unchecked("this is a shallow clone, which lacks earlier versions")]
         logger.warning(
             "Dateline history: this is a shallow clone, so earlier versions are missing; "
             "history pages are marked incomplete and the append-only check is skipped."
         )
-    return repo
+    return repo, []
+
+
+def _unchecked(why: str) -> Problem:
+    return Problem(
+        "",
+        0,
+        f"the public record cannot be checked: {why}; these settings need the content in "
+        "a git repository with its whole history (clone it whole, or git fetch --unshallow)",
+    )
 
 
 def _set_urls(history: ArticleHistory, article: Any, settings: dict[str, Any]) -> None:

@@ -1,11 +1,18 @@
 """Read the content folder's git history in one pass.
 
-Four git processes per build, whatever the size of the site: ``rev-parse``
-(where, which HEAD, shallow?), one ``log --raw`` over the content folder
-(every version of every file, renames followed), ``status`` (unsaved edits),
-and one ``cat-file --batch`` that streams the text of the versions needed
-(none that the ``store`` already knows from an earlier build).
+A few git processes per build, whatever the size of the site: ``rev-parse``
+(where, which HEAD, shallow?), one ``log`` over the content folder, one
+``ls-tree`` of HEAD, and one ``cat-file --batch`` that streams the text of
+the versions needed (none that the ``store`` already knows from an earlier
+build); ``hash-object`` only for files whose bytes differ from HEAD's.
 Never one process per file: that costs 0.1–0.3 s a file.
+
+The log is every commit of HEAD's ancestry that touched a file, in
+topological order (``--full-history -m``: no merge hides the branch it
+came from; dates never decide what came first), each file followed through
+renames. What is "current" is HEAD's blob, or the bytes in the working tree
+when they differ from it, whatever ``git status`` says (a file marked
+``--skip-worktree``, ignored, or a symbolic link out of the repository).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 
@@ -32,6 +40,7 @@ class HistoryUnavailable(Exception):
 class Commit:
     sha: str
     time: datetime  # committer time, aware (UTC); shown in the site's zone
+    order: int  # its place in the topological order of HEAD's ancestry
 
     @property
     def short(self) -> str:
@@ -49,22 +58,29 @@ class FileVersion:
 
 @dataclass(slots=True)
 class RepoHistory:
-    """Every file's committed versions, oldest first, keyed by its path at HEAD."""
+    """Every file's committed versions, oldest first (topological order).
+
+    ``files`` follows each file present at HEAD back through its renames;
+    ``ended`` holds the lineages a deletion cut (a file removed, perhaps
+    added again later under its old or another name). ``head`` maps each
+    path at HEAD to its blob.
+    """
 
     root: Path
     head: str
     shallow: bool
     files: dict[str, list[FileVersion]] = field(default_factory=dict)
-    unsaved: frozenset[str] = frozenset()  # paths with uncommitted edits or untracked
+    ended: list[list[FileVersion]] = field(default_factory=list)
+    blobs: dict[str, str] = field(default_factory=dict)  # path at HEAD -> blob
 
     def versions(self, path: Path) -> list[FileVersion]:
         return self.files.get(self.relative(path), [])
 
-    def is_unsaved(self, path: Path) -> bool:
-        return self.relative(path) in self.unsaved
+    def head_blob(self, path: Path) -> str | None:
+        return self.blobs.get(self.relative(path))
 
     def relative(self, path: Path) -> str:
-        return Path(os.path.relpath(Path(path).resolve(), self.root)).as_posix()
+        return Path(os.path.relpath(Path(os.path.abspath(path)), self.root)).as_posix()
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -80,13 +96,12 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def read_history(
-    content: Path, known: tuple[str, str, dict[str, list[FileVersion]]] | None = None
-) -> RepoHistory:
+def read_history(content: Path, known: tuple[str, str, Any] | None = None) -> RepoHistory:
     """The history of every file under ``content``; raises HistoryUnavailable.
 
-    ``known`` is (HEAD, pathspec, files) from an earlier build: while HEAD has
-    not moved (the editor's loop: edit, build, edit…), the log is not read again.
+    ``known`` is (HEAD, pathspec, (files, ended, blobs)) from an earlier build:
+    while HEAD has not moved (the editor's loop: edit, build, edit…), git's
+    log and tree are not read again.
     """
     if shutil.which("git") is None:
         raise HistoryUnavailable("git is not installed")
@@ -100,18 +115,24 @@ def read_history(
     pathspec = os.path.relpath(content, root)
     history = RepoHistory(root=root, head=head, shallow=shallow == "true")
     if known is not None and known[:2] == (head, pathspec) and not history.shallow:
-        history.files = known[2]
+        history.files, history.ended, history.blobs = known[2]
     else:
-        history.files = _read_log(root, pathspec)
-    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
-    history.unsaved = frozenset(_parse_status(status.decode("utf-8", "surrogateescape")))
+        history.files, history.ended = _read_log(root, pathspec)
+        history.blobs = _read_tree(root, pathspec)
     return history
+
+
+def cached_part(history: RepoHistory) -> tuple[Any, ...]:
+    """What ``read_history`` may take from an earlier build (``known[2]``)."""
+    return (history.files, history.ended, history.blobs)
 
 
 def _read_log(root: Path, pathspec: str) -> dict[str, list[FileVersion]]:
     log = _git(
         root,
         "log",
+        "--full-history",
+        "-m",
         "--topo-order",
         "--reverse",
         "-M",
@@ -125,13 +146,24 @@ def _read_log(root: Path, pathspec: str) -> dict[str, list[FileVersion]]:
     return _parse_log(log.decode("utf-8", "surrogateescape"))
 
 
-def _parse_log(text: str) -> dict[str, list[FileVersion]]:
-    """Follow each file through adds, edits, renames and deletions."""
+def _parse_log(text: str) -> tuple[dict[str, list[FileVersion]], list[list[FileVersion]]]:
+    """Follow each file through adds, edits, renames and deletions.
+
+    With ``-m`` a merge is listed once per parent; its change to a file is
+    counted once.
+    """
     lineages: dict[str, list[FileVersion]] = {}
+    ended: list[list[FileVersion]] = []
+    commits: dict[str, Commit] = {}
+    seen: set[tuple[str, str]] = set()
     for record in text.split(_RECORD)[1:]:
         header, _, changes = record.partition("\0")
         sha, epoch = header.split(_FIELD)
-        commit = Commit(sha, datetime.fromtimestamp(int(epoch), UTC))
+        commit = commits.get(sha)
+        if commit is None:
+            commit = commits[sha] = Commit(
+                sha, datetime.fromtimestamp(int(epoch), UTC), len(commits)
+            )
         tokens = iter(changes.lstrip("\n").split("\0"))
         for token in tokens:
             if not token.startswith(":"):
@@ -140,24 +172,46 @@ def _parse_log(text: str) -> dict[str, list[FileVersion]]:
             path = next(tokens)
             if status[0] in "RC":
                 old, path = path, next(tokens)
+                if (sha, path) in seen:
+                    continue
                 lineage = lineages.pop(old, []) if status[0] == "R" else []
                 lineages[path] = [*lineage, FileVersion(commit, blob, path)]
+            elif (sha, path) in seen:
+                continue
             elif status == "D":
-                lineages.pop(path, None)
+                gone = lineages.pop(path, None)
+                if gone:
+                    ended.append(gone)
             else:
                 lineages.setdefault(path, []).append(FileVersion(commit, blob, path))
-    return lineages
+            seen.add((sha, path))
+    return lineages, ended
 
 
-def _parse_status(text: str) -> Iterable[str]:
-    tokens = iter(text.split("\0"))
-    for token in tokens:
-        if len(token) < 4:
-            continue
-        code, path = token[:2], token[3:]
-        if code[0] in "RC":
-            next(tokens, None)  # the old path follows a rename
-        yield path
+def _read_tree(root: Path, pathspec: str) -> dict[str, str]:
+    """Each file's blob at HEAD (``ls-tree``: what is committed, not the index)."""
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", pathspec)
+    blobs = {}
+    for entry in listing.decode("utf-8", "surrogateescape").split("\0"):
+        if entry:
+            meta, _, path = entry.partition("\t")
+            _, kind, blob = meta.split(" ")
+            if kind == "blob":
+                blobs[path] = blob
+    return blobs
+
+
+def worktree_blobs(root: Path, paths: list[Path]) -> dict[Path, str]:
+    """The blob id git would give each file as it is now (its filters applied).
+
+    One ``hash-object --stdin-paths`` for all of them: only files whose bytes
+    differ from HEAD's are asked, to tell a real edit from a line-ending filter.
+    """
+    if not paths:
+        return {}
+    listing = "".join(f"{path}\n" for path in paths).encode("utf-8", "surrogateescape")
+    out = _git(root, "hash-object", "--stdin-paths", stdin=listing).decode().split()
+    return dict(zip(paths, out, strict=True))
 
 
 def blob_id(data: bytes) -> str:

@@ -121,7 +121,8 @@ def _prefetch() -> None:
             store = HistoryStore(repo.root, settings)
             zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
             kinds = settings["DATELINE_KINDS"]
-            blobs = (v.blob for path, vs in repo.files.items() if _is_markdown(path) for v in vs)
+            lineages = [*repo.files.values(), *repo.ended]
+            blobs = (v.blob for vs in lineages for v in vs if _is_markdown(v.path))
             store.learn(blobs, kinds, zone)
             store.close()
     partial = Path(job["result"]).with_suffix(".partial")

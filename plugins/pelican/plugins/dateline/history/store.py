@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 from ..text import text_blocks
 from .diff import TextDiff, diff_text
-from .gitlog import BlobReader, RepoHistory, blob_id, decode, read_history
-from .versions import EntrySnapshot, entries_in
+from .gitlog import BlobReader, RepoHistory, blob_id, cached_part, decode, read_history
+from .versions import EntrySnapshot, TextFacts, facts_of
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ _SHAPING = (
     "settings.py",
     "history/versions.py",
     "history/diff.py",
+    "entries/header.py",
 )
 _SQL_CHUNK = 500  # bound parameters per query (SQLite allows 999 on old builds)
 _BATCH = 200  # results kept in memory before they are written to the cache
@@ -58,9 +59,9 @@ def read_repository(content: Path, settings: dict[str, Any]) -> RepoHistory:
         row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         known = pickle.loads(zlib.decompress(row[0])) if row else None
         repo = read_history(content, known)
-        if known is None or repo.files is not known[2]:
+        if known is None or repo.files is not known[2][0]:
             relative = os.path.relpath(Path(content).resolve(), repo.root)
-            value = (repo.head, relative, repo.files)
+            value = (repo.head, relative, cached_part(repo))
             with db:
                 db.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
@@ -92,12 +93,12 @@ class HistoryStore:
         self.keep: set[str] | None = None
         self.db = _open_cache(settings, self.fingerprint) if caching(settings) else None
 
-    # --- the pass: entries of every committed version -------------------------
+    # --- the pass: what every committed version says ----------------------------
 
-    def entries(
+    def facts(
         self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo
-    ) -> dict[str, dict[str, EntrySnapshot]]:
-        """The entries of each blob this copy has (a shallow clone lacks some).
+    ) -> dict[str, TextFacts]:
+        """What each blob this copy has says (a shallow clone lacks some).
 
         An entry stands unchanged in every later version of its file: each is
         kept in memory once, however many versions hold it.
@@ -108,22 +109,21 @@ class HistoryStore:
         for blob, data in self.reader.stream(missing):
             if data is None:
                 continue
-            snapshots = entries_in(decode(data), kinds, zone)
-            found[blob] = snapshots
-            self._keep("entries", blob, snapshots)
+            found[blob] = facts_of(decode(data), kinds, zone)
+            self._keep("entries", blob, found[blob])
         once: dict[EntrySnapshot, EntrySnapshot] = {}
-        for snapshots in found.values():
-            for anchor, snapshot in snapshots.items():
-                snapshots[anchor] = once.setdefault(snapshot, snapshot)
+        for said in found.values():
+            for anchor, snapshot in said.entries.items():
+                said.entries[anchor] = once.setdefault(snapshot, snapshot)
         return found
 
     def learn(self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo) -> None:
-        """Store the entries of the blobs the cache does not know yet."""
+        """Store what the blobs the cache does not know yet say."""
         wanted = list(dict.fromkeys(blobs))
         known = set(self._keys("entries", wanted)) | self.fresh["entries"].keys()
         for blob, data in self.reader.stream([b for b in wanted if b not in known]):
             if data is not None:
-                self._keep("entries", blob, entries_in(decode(data), kinds, zone))
+                self._keep("entries", blob, facts_of(decode(data), kinds, zone))
 
     def _keys(self, table: str, keys: list[str]) -> Iterable[str]:
         for (key,) in self._select(table, "key", keys):

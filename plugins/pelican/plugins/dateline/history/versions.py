@@ -13,24 +13,18 @@ Two checks read the same versions:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Protocol
 
+from ..entries.header import read_header
 from ..entries.scan import scan
 from ..model import anchor_for
 from ..problems import Problem
 from ..text import text_blocks
 from .diff import TextDiff, diff_text
 from .gitlog import FileVersion
-
-# ``Amends: correction-2018-10-30`` or ``Retracts: [our note](#note-2018-10-31)``
-_DECLARATION = re.compile(
-    r"^(?P<verb>Amends|Retracts):.*?(?P<anchor>\b[a-z][a-z-]*-\d{4}-\d{2}-\d{2}(?:-\d+)?)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,28 +33,46 @@ class EntrySnapshot:
 
     anchor: str
     line: int
+    when: datetime  # its time: a declaration counts only once it is due
     text: str  # title and body, white space folded: what must not change
     declares: tuple[str, str] | None  # ("amends" | "retracts", anchor)
 
 
-def entries_in(source: str, kinds: dict[str, str], zone: tzinfo) -> dict[str, EntrySnapshot]:
-    """The well-formed entries of one version of a file, by anchor."""
+# The header fields the history reads: whether a version was public, and
+# which story it is (a story is its slug and language, whatever its path).
+HEADER_FIELDS = ("title", "slug", "lang", "status", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    """What one committed text says that the history needs: header and entries."""
+
+    header: tuple[tuple[str, str], ...]  # (field, value as written), HEADER_FIELDS only
+    entries: dict[str, EntrySnapshot]
+
+    def field(self, name: str) -> str | None:
+        return next((value for key, value in self.header if key == name), None)
+
+
+def facts_of(source: str, kinds: dict[str, str], zone: tzinfo) -> TextFacts:
+    """The header fields and well-formed entries (by anchor) of one version of a file."""
     lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    fields, _ = read_header(source)
+    header = tuple((name, fields[name]) for name in HEADER_FIELDS if name in fields)
     blocks, _ = scan(lines, kinds, zone)
     taken: dict[str, int] = {}
     snapshots: dict[str, EntrySnapshot] = {}
     for block in blocks:
-        header = block.header
-        anchor = anchor_for(header.kind, header.date_text, taken)
-        body = [line for line in lines[block.start + 1 : block.end] if line.strip()]
-        match = _DECLARATION.match(body[0].strip()) if body else None
+        found = block.header
+        anchor = anchor_for(found.kind, found.date_text, taken)
         snapshots[anchor] = EntrySnapshot(
             anchor=anchor,
             line=block.start + 1,
-            text=" ".join(" ".join([header.title or "", *body]).split()),
-            declares=(match["verb"].lower(), match["anchor"]) if match else None,
+            when=found.when,
+            text=block.text(lines),
+            declares=block.declares(lines),
         )
-    return snapshots
+    return TextFacts(header, snapshots)
 
 
 class VersionStore(Protocol):
@@ -160,38 +172,54 @@ class ArticleHistory:
 
 def build_history(
     committed: list[FileVersion],
-    entries: Mapping[str, dict[str, EntrySnapshot]],
+    facts: Mapping[str, TextFacts],
     unsaved: Unsaved | None,
-    published: datetime,
+    public_from: Callable[[TextFacts], datetime | None],
+    now: datetime,
     zone: tzinfo,
     store: VersionStore,
     incomplete: bool,
 ) -> ArticleHistory | None:
-    """Versions from the commits of one file (oldest first) and its unsaved edits.
+    """The published versions among one story's commits (topological order), and its
+    unsaved edits.
 
-    ``entries`` holds the entries of every committed text this copy of the
-    repository has (a shallow clone lacks old ones), by blob id. Commits
-    before ``published`` were drafts: the last of them is the first
-    published version.
+    ``facts`` holds what each committed text this copy of the repository has
+    says (a shallow clone lacks old ones), by blob id; ``public_from`` is
+    when a text says it is public (its ``Date:``), or None when it never is
+    (``Status: draft`` or ``hidden``): such a version is never published.
+    Until one is committed on or after its own ``Date:``, versions are drafts
+    of the first one: the last of them went public at its ``Date:``. From
+    then on every version counts, whatever its commit's date says.
     """
-    drafts = [v for v in committed if v.commit.time < published]
-    states = [drafts[-1]] if drafts else []
-    states.extend(v for v in committed if v.commit.time >= published)
-    # A shallow clone lacks old blobs; a rename alone changes nothing readers see.
-    states = [v for v in states if v.blob in entries]
-    states = [v for i, v in enumerate(states) if i == 0 or v.blob != states[i - 1].blob]
-    if states and unsaved is not None and unsaved.blob == states[-1].blob:
+    states: list[tuple[FileVersion, datetime]] = []
+    draft: tuple[FileVersion, datetime] | None = None
+    for state in committed:
+        said = facts.get(state.blob)  # None: not in this (shallow) copy
+        public = public_from(said) if said is not None else None
+        if public is None:
+            continue
+        if not states and public > state.commit.time:
+            draft = (state, public)  # committed before its Date: not public yet
+            continue
+        if not states and draft is not None and draft[1] <= state.commit.time:
+            states.append(draft)
+        states.append((state, max(state.commit.time, public)))
+    if not states and draft is not None and draft[1] <= now:
+        states.append(draft)
+    # A rename alone changes nothing readers see.
+    states = [s for i, s in enumerate(states) if i == 0 or s[0].blob != states[i - 1][0].blob]
+    if states and unsaved is not None and unsaved.blob == states[-1][0].blob:
         unsaved = None
     versions = [
         Version(
             key=f"version-{state.commit.short}",
             sha=state.commit.sha,
-            time=max(state.commit.time, published).astimezone(zone),
+            time=public.astimezone(zone),
             blob=state.blob,
-            entries=entries[state.blob],
+            entries=facts[state.blob].entries,
             store=store,
         )
-        for state in states
+        for state, public in states
     ]
     if unsaved is not None:
         versions.append(
@@ -216,13 +244,17 @@ def build_history(
     return ArticleHistory(versions=versions[::-1], incomplete=incomplete)
 
 
-def append_only_problems(history: ArticleHistory) -> list[Problem]:
-    """Entries once committed that the current text changed or dropped silently."""
+def append_only_problems(history: ArticleHistory, now: datetime) -> list[Problem]:
+    """Entries once published that the current text changed or dropped silently.
+
+    Only a declaration that is due counts: a scheduled ``Amends:`` licenses
+    nothing before its time.
+    """
     current = history.versions[0]
     declared = {
         snapshot.declares[1]: snapshot.declares[0]
         for snapshot in current.entries.values()
-        if snapshot.declares
+        if snapshot.declares and snapshot.when <= now
     }
     first_seen: dict[str, tuple[Version, EntrySnapshot]] = {}
     last_seen: dict[str, EntrySnapshot] = {}

@@ -34,6 +34,7 @@ from ..settings import site_origin
 from .feeds import updates_feed
 from .inject import TEMPLATES
 from .jsonld import json_ld
+from .record import record_text
 from .sitemap import sitemap
 from .updates import LogItem, updates_log
 
@@ -62,7 +63,7 @@ class DatelineGenerator(Generator):
         articles = self.context.get("articles", [])
         if self.settings["DATELINE_HISTORY"]:
             published = [t for a in articles for t in (a, *getattr(a, "translations", []))]
-            self.history = attach_histories(published, self.settings, zone, self.prefetch)
+            self.history = attach_histories(published, self.settings, zone, now, self.prefetch)
             problems.extend(self.history.problems)
             problems.extend(self._check_histories(published, now))
         if problems:
@@ -98,6 +99,8 @@ class DatelineGenerator(Generator):
             contents = [*self.context.get("articles", []), *self.context.get("pages", [])]
             with self._open(writer, sitemap_path) as out:
                 out.write(sitemap(contents, site_origin(self.settings)))
+        with self._open(writer, self.settings["DATELINE_RECORD_SAVE_AS"]) as out:
+            out.write(record_text(self._published()))
         stylesheet_as = self.settings["DATELINE_STYLESHEET_SAVE_AS"]
         if stylesheet_as:
             with (
@@ -140,6 +143,13 @@ class DatelineGenerator(Generator):
                     history=history,
                     **extra,
                 )
+
+    def _published(self) -> Iterator[Any]:
+        """Every published article and page, and their translations."""
+        for name in ("articles", "pages"):
+            for content in self.context.get(name, []):
+                yield content
+                yield from getattr(content, "translations", [])
 
     def _all_content(self) -> Iterator[Any]:
         for name in _CONTENT_LISTS:

@@ -1,14 +1,15 @@
 """The metadata header of a Markdown article (``Title: …`` lines), read cheaply.
 
 Python-Markdown's ``meta`` rules: ``Key: value`` lines from the first line to
-the first blank one, with indented continuation lines. Used where a tool
-must look at every file (slugs already taken) and a full read would be slow.
+the first blank one, with indented continuation lines. Used where every
+version of every file must be looked at (the history: a version's Status:,
+Date: and slug) or a tool must look at every file (slugs already taken), and
+a full read would be slow.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MORE = re.compile(r"^(?:[ ]{4}|\t)(?P<value>.*)$")
@@ -32,11 +33,3 @@ def read_header(text: str) -> tuple[dict[str, str], int]:
         else:
             return (fields, index) if fields else ({}, 0)
     return fields, len(lines)
-
-
-def read_header_file(path: Path) -> dict[str, str]:
-    """The header fields of ``path``; empty if it cannot be read as UTF-8."""
-    try:
-        return read_header(path.read_text(encoding="utf-8-sig"))[0]
-    except (OSError, UnicodeDecodeError):
-        return {}
