@@ -57,8 +57,8 @@ def read_article(
             candidate.write_text(text, encoding="utf-8")
             content_meta = _read(project, candidate)
     where = project.display(path)
-    if isinstance(content_meta, Problem):
-        return ArticleReading(path, None, [], [content_meta.at(where)])
+    if isinstance(content_meta, list):  # the file cannot be read: every reason
+        return ArticleReading(path, None, [], [problem.at(where) for problem in content_meta])
     metadata = content_meta
     entries: list[Entry] = list(metadata.get(ENTRIES, []))
     problems = [problem.at(where) for problem in metadata.get(PROBLEMS, [])]
@@ -81,12 +81,12 @@ def read_article(
     return ArticleReading(path, published, entries, problems)
 
 
-def _read(project: Project, path: Path) -> dict[str, Any] | Problem:
+def _read(project: Project, path: Path) -> dict[str, Any] | list[Problem]:
     reader = DatelineMarkdownReader(reader_settings(project))
     try:
         _, metadata = reader.read(str(path))
-    except SourceError as error:  # a byte that is not UTF-8, a bad Date: … at its line
-        return error.problem
+    except SourceError as error:  # a byte that is not UTF-8, a bad Date: … at their lines
+        return error.problems
     except Exception as error:  # what Pelican would log and skip
-        return Problem("", 1, f"Pelican cannot read this file: {error}")
+        return [Problem("", 1, f"Pelican cannot read this file: {error}")]
     return metadata

@@ -7,8 +7,10 @@ hidden files), flush it to disk, and then move it into place in one step.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ToolError
@@ -54,6 +56,22 @@ def _create_exclusively(path: Path, data: bytes) -> None:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
+
+
+@contextlib.contextmanager
+def one_at_a_time(path: Path) -> Iterator[None]:
+    """Hold ``path``'s folder while a tool reads and rewrites ``path``.
+
+    Two ``dateline entry`` on one story at once then run one after the
+    other, each reading what the other wrote: neither entry is lost. The
+    folder is locked, not the file, whose inode each write replaces.
+    """
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)
 
 
 def replace_file(path: Path, data: bytes, expected: bytes) -> None:

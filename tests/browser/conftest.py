@@ -81,7 +81,9 @@ def new_page(browser: Any) -> Iterator[Any]:
     def make(**options: Any) -> Any:
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(**options)
-        context.set_default_timeout(15_000)
+        # Every wait is for a condition; this only bounds a wait that never ends
+        # (generous: a busy machine is slow, not wrong).
+        context.set_default_timeout(180_000)
         contexts.append(context)
         return context.new_page()
 

@@ -86,6 +86,15 @@ def in_viewport(page: Any, selector: str) -> dict[str, float]:
 def assert_landed(page: Any, anchor: str) -> None:
     """``#anchor`` is the URL's fragment, the :target, and scrolled to the top."""
     page.wait_for_function("(a) => location.hash === '#' + a", arg=anchor)
+    # Scrolling follows the fragment; on a busy machine a frame or two later.
+    page.wait_for_function(
+        """(a) => {
+            const r = document.getElementById(a).getBoundingClientRect();
+            const max = document.documentElement.scrollHeight - innerHeight;
+            return r.top >= -1 && (r.top < 80 || Math.abs(scrollY - max) < 2);
+        }""",
+        arg=anchor,
+    )
     assert page.evaluate("document.querySelector(':target')?.id") == anchor
     box = in_viewport(page, f'[id="{anchor}"]')
     assert box["top"] >= -1, f"#{anchor} starts above the viewport: {box}"

@@ -20,7 +20,7 @@ from pelican.plugins.dateline.entries.syntax import FENCE, Header, HeaderError, 
 from pelican.plugins.dateline.problems import Problem, SourceError
 
 from ..article import ArticleReading, read_article
-from ..atomic import replace_file
+from ..atomic import one_at_a_time, replace_file
 from ..errors import ToolError
 from ..project import Project
 
@@ -60,11 +60,24 @@ def append_entry(
         raise ToolError(f"unknown entry kind '{kind}'; use one of: {', '.join(project.kinds)}")
     title = _title(request.title)
     body = _body(request.text)
+    with one_at_a_time(path):  # another entry on this story waits, then reads ours
+        return _append(project, path, kind, title, body, request.at, now)
 
+
+def _append(
+    project: Project,
+    path: Path,
+    kind: str,
+    title: str | None,
+    body: list[str],
+    at: str | None,
+    now: datetime,
+) -> Appended:
+    where = project.display(path)
     raw = path.read_bytes()
     before = _check_article(project, path, raw, now)
-    header = _header(project, kind, request.at, now)
-    _check_time(project, header, before, request.at is not None, now)
+    header = _header(project, kind, at, now)
+    _check_time(project, header, before, at is not None, now)
 
     when = header.when
     written = when.isoformat(timespec="minutes") if header.has_time else header.date_text
@@ -132,7 +145,7 @@ def _check_article(project: Project, path: Path, raw: bytes, now: datetime) -> A
         text = decode_source(project.display(path), raw)
     except SourceError as error:
         raise ToolError(
-            "fix it before adding an entry (nothing was written)", [error.problem]
+            "fix it before adding an entry (nothing was written)", error.problems
         ) from None
     reading = read_article(project, path, text, now)
     if reading.problems:

@@ -23,7 +23,7 @@ from pelican.plugins.dateline.entries.syntax import FENCE
 from pelican.plugins.dateline.problems import Problem, SourceError
 
 from ..article import read_article
-from ..atomic import replace_file
+from ..atomic import one_at_a_time, replace_file
 from ..errors import ToolError
 from ..project import Project
 from .dates import DateProblem, Stamp, read_stamp
@@ -246,7 +246,7 @@ def migrate_file(
     try:
         original = decode_source(project.display(path), raw)
     except SourceError as error:
-        raise ToolError("migrate refused: fix this file first", [error.problem]) from None
+        raise ToolError("migrate refused: fix this file first", error.problems) from None
     if not _MAYBE_NOTES.search(original):  # most files of an archive: skip the full read
         return FileMigration(path, raw, original, original)
     reading = read_article(project, path, original, now)
@@ -367,4 +367,5 @@ def diff(project: Project, migration: FileMigration) -> str:
 def write(migration: FileMigration) -> None:
     """Replace the file with its migrated text, atomically; only if it is unchanged."""
     bom = b"\xef\xbb\xbf" if migration.raw.startswith(b"\xef\xbb\xbf") else b""
-    replace_file(migration.path, bom + migration.migrated.encode("utf-8"), expected=migration.raw)
+    with one_at_a_time(migration.path):
+        replace_file(migration.path, bom + migration.migrated.encode("utf-8"), migration.raw)

@@ -40,6 +40,7 @@ from .settings import apply_defaults, settings_problems
 
 __all__ = ["BuildRefused", "register"]
 
+HIDDEN = ".*"
 _DRAFTS_SAVE_AS = (
     "DRAFT_SAVE_AS",
     "DRAFT_LANG_SAVE_AS",
@@ -95,6 +96,11 @@ def prepare(settings: dict[str, Any], problems: list[Problem] | None = None) -> 
     if not settings["DATELINE_WRITE_DRAFTS"]:
         for name in _DRAFTS_SAVE_AS:  # Pelican writes nothing whose save_as is ""
             settings[name] = ""
+    # Hidden files and folders (an editor's lock file .#story.md, .draft.md) are
+    # not content. Pelican matches IGNORE_FILES against bare names, where its
+    # own default "**/.*" never matches: ".*" does what that default means.
+    if HIDDEN not in settings["IGNORE_FILES"]:
+        settings["IGNORE_FILES"] = [*settings["IGNORE_FILES"], HIDDEN]
 
 
 _RUNNING: list[Any] = []  # the Pelican object of the run under way

@@ -15,6 +15,7 @@ and symbolic links are what they point at.
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,9 @@ def _refused(given: str | Path, target: Path, why: str) -> Problem:
         f"the output folder {named} {why}: a build replaces its output folder, "
         "so it would delete or overwrite it; choose a folder of its own, such as output/",
     )
+
+
+def leaves_output(relative: str) -> bool:
+    """A ``save_as`` that would be written outside the output folder (``..``, ``/``)."""
+    normal = posixpath.normpath(relative.replace("\\", "/"))
+    return normal.startswith(("/", "../")) or normal == ".." or os.path.isabs(relative)

@@ -9,10 +9,13 @@ prints them with the same ``str()``: ``content/a.md:12: what to do``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -31,11 +34,9 @@ class Problem:
     def __str__(self) -> str:
         if not self.file:
             return self.message
-        return (
-            f"{self.file}:{self.line}: {self.message}"
-            if self.line
-            else f"{self.file}: {self.message}"
-        )
+        # A line break in a file's name must not split the problem's line.
+        file = _CONTROL.sub(lambda char: repr(char[0])[1:-1], self.file)
+        return f"{file}:{self.line}: {self.message}" if self.line else f"{file}: {self.message}"
 
     def at(self, file: str) -> Problem:
         """The same problem, placed in ``file``."""
@@ -61,11 +62,11 @@ class BuildRefused(Exception):
 
 
 class SourceError(Exception):
-    """A source file that cannot be read at all, and the line at fault."""
+    """A source file that cannot be read at all, and every line at fault."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = in_order(problems)
+        super().__init__("\n".join(map(str, self.problems)))
 
 
 def site_root(settings: Mapping[str, Any]) -> str:

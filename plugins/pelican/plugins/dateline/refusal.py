@@ -67,18 +67,17 @@ class ReadingErrors(logging.Handler):
         return record.levelno < logging.ERROR
 
     def emit(self, record: logging.LogRecord) -> None:
-        problem = self._problem(record, sys.exc_info()[1])
-        if problem.file in self._files:
+        error = sys.exc_info()[1]
+        found = error.problems if isinstance(error, SourceError) else [self._problem(record, error)]
+        files = {problem.file for problem in found}
+        if files & self._files:
             return
-        if problem.file:
-            self._files.add(problem.file)
-        self.problems.append(problem)
+        self._files.update(file for file in files if file)
+        self.problems.extend(found)
 
     def _problem(self, record: logging.LogRecord, error: BaseException | None) -> Problem:
         args = record.args if isinstance(record.args, tuple) else ()
         template = str(record.msg)
-        if isinstance(error, SourceError):
-            return error.problem
         if template == "Could not process %s" and args:
             where = self.display(os.path.join(self.content, str(args[0])))
             if isinstance(error, RecursionError):
@@ -91,6 +90,15 @@ class ReadingErrors(logging.Handler):
         where = self.display(source.source_path)
         if template == "Skipping %s: could not find information about '%s'":
             return Problem(where, 1, f"the file has no {str(args[1]).title()}: line; add one")
+        if "would be written outside output path" in template:
+            text = Path(source.source_path).read_text("utf-8", "replace")
+            field = "save_as" if "save_as" in getattr(source, "metadata", {}) else "slug"
+            return Problem(
+                where,
+                metadata_line(text, field),
+                f"this would be written outside the output folder ({args[1]}); "
+                f"give it a {field.title()}: without '..' or a leading '/'",
+            )
         if template.startswith("Unknown status '%s'"):
             text = Path(source.source_path).read_text("utf-8", "replace")
             return Problem(

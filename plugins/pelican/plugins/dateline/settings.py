@@ -16,6 +16,7 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .problems import Problem
 
@@ -273,8 +274,19 @@ def setting(settings: Mapping[str, Any], name: str) -> Any:
 
 
 def settings_problems(settings: Mapping[str, Any]) -> list[Problem]:
-    """One problem per wrong or unknown ``DATELINE_*`` value."""
+    """One problem per wrong or unknown ``DATELINE_*`` value (and a wrong TIMEZONE,
+    which every time Dateline shows depends on)."""
     problems = []
+    zone = settings.get("TIMEZONE")
+    if zone is not None and not _is_zone(zone):
+        problems.append(
+            Problem(
+                "",
+                0,
+                f"TIMEZONE = {zone!r} is refused; it accepts a time zone name such as "
+                "'America/New_York', 'Europe/London' or 'UTC'",
+            )
+        )
     for name in sorted(key for key in settings if key.startswith("DATELINE_")):
         known = SETTINGS.get(name)
         if known is None:
@@ -288,6 +300,16 @@ def settings_problems(settings: Mapping[str, Any]) -> list[Problem]:
                 Problem("", 0, f"{name} = {settings[name]!r} is refused; it accepts {accepted}")
             )
     return problems
+
+
+def _is_zone(name: Any) -> bool:
+    if not isinstance(name, str) or not name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def apply_defaults(settings: dict[str, Any]) -> None:

@@ -147,9 +147,10 @@ def dress(markup: str, entries: Iterable[Entry]) -> str:
             return "\n</div>\n</aside>"
         entry = by_line[int(match[1])]
         title = f' <span class="revision__title">{_text(entry.title)}</span>' if entry.title else ""
+        kind, anchor = html.escape(entry.kind), html.escape(entry.anchor)  # settings check them too
         return (  # tabindex: a link to the entry moves focus to it
-            f'<aside class="revision revision--{entry.kind}" data-revision-date="{entry.iso}" '
-            f'data-revision-kind="{entry.kind}" id="{entry.anchor}" tabindex="-1">\n'
+            f'<aside class="revision revision--{kind}" data-revision-date="{entry.iso}" '
+            f'data-revision-kind="{kind}" id="{anchor}" tabindex="-1">\n'
             f'<p class="revision__label"><strong class="revision__kind">{_text(entry.label)}'
             f'</strong> <time datetime="{entry.iso}">{_text(entry.display)}</time>{title}</p>\n'
             '<div class="revision__body">'

@@ -45,23 +45,36 @@ class DatelineMarkdownReader(MarkdownReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         # Pelican's read(), but the scan is taken before _parse_metadata:
         # converting a Summary: field resets the Markdown instance.
+        # Every problem of the file is found before it is refused: a bad byte
+        # does not hide a bad date three lines down.
         self._source_path = source_path
         self._display = display_path(source_path, site_root(self.settings))
-        text = decode_source(self._display, Path(source_path).read_bytes())
+        text, unreadable = read_source(self._display, Path(source_path).read_bytes())
         self._md = Markdown(**self._markdown)
         content = self._md.convert(text)
         found: EntryScan = getattr(self._md, "dateline", EntryScan())
         meta = getattr(self._md, "Meta", None)
-        self._reading = text
+        self._reading, self._unreadable = text, unreadable
         try:
             metadata = self._parse_metadata(meta) if meta is not None else {}
         finally:
             self._reading = None
         typed_title = (meta or {}).get("title", [""])[0]
+        if meta is not None and "title" in meta and not _visible(typed_title):
+            unreadable.append(
+                Problem(
+                    self._display,
+                    metadata_line(text, "title"),
+                    "the title is empty (or only spaces); write the headline after Title:",
+                )
+            )
+        problems = [problem.at(self._display) for problem in found.problems]
+        if unreadable:
+            raise SourceError([*unreadable, *problems])
         if any(char in typed_title for char in "&<>") and "slug" not in metadata:
             metadata.update(self._slug_as_before(typed_title))
         metadata[ENTRIES] = found.entries
-        metadata[PROBLEMS] = [problem.at(self._display) for problem in found.problems]
+        metadata[PROBLEMS] = problems
         return content, metadata
 
     def process_metadata(self, name: str, value: Any) -> Any:
@@ -74,11 +87,11 @@ class DatelineMarkdownReader(MarkdownReader):
         try:
             return super().process_metadata(name, value)
         except Exception as error:  # dateutil, a METADATA_PROCESSORS plugin…
-            raise SourceError(
-                Problem(
-                    self._display, metadata_line(text, name), f"cannot read {name.title()}: {error}"
-                )
-            ) from None
+            line = metadata_line(text, name)
+            self._unreadable.append(
+                Problem(self._display, line, f"cannot read {name.title()}: {error}")
+            )
+            return value
 
     def _slug_as_before(self, typed_title: str) -> dict[str, str]:
         """The slug Pelican makes from the title as typed, not as escaped.
@@ -105,28 +118,47 @@ def dress_content(content: Any) -> None:
         content._content = dress(content._content, entries)
 
 
-def decode_source(path: str, data: bytes) -> str:
-    """``data`` as UTF-8 text (a BOM dropped), or SourceError at the first bad byte.
+def read_source(path: str, data: bytes) -> tuple[str, list[Problem]]:
+    """``data`` as UTF-8 text (a BOM dropped), and a problem for each byte that is
+    not UTF-8 and each control character, at its line and column.
 
-    ``path`` is the file as problems name it.
+    ``path`` is the file as problems name it. The text has U+FFFD in their
+    places, so the rest of the file can still be read for its problems.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = _lines(data[: error.start].decode("utf-8").removeprefix("\ufeff"))
-        raise SourceError(
+    problems: list[Problem] = []
+    pieces: list[str] = []
+    start = 0
+    runs: list[tuple[int, int, bytes]] = []  # (line, column, bytes) of each run of bad bytes
+    while True:
+        try:
+            pieces.append(data[start:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            bad, end = start + error.start, start + max(error.end, error.start + 1)
+            pieces.append(data[start:bad].decode("utf-8"))
+            if runs and bad == start and pieces[-1] == "":  # right after the last bad byte
+                line, column, run = runs.pop()
+                runs.append((line, column, run + data[bad:end]))
+            else:
+                before = _lines("".join(pieces).removeprefix("\ufeff"))
+                runs.append((len(before), len(before[-1]) + 1, data[bad:end]))
+            pieces.append("\ufffd")
+            start = end
+    for line, column, run in runs:
+        shown = " ".join(f"0x{byte:02x}" for byte in run)
+        problems.append(
             Problem(
                 path,
-                len(before),
-                f"byte 0x{data[error.start]:02x} at column {len(before[-1]) + 1} is not UTF-8; "
+                line,
+                f"byte{'s' * (len(run) > 1)} {shown} at column {column} "
+                f"{'are' if len(run) > 1 else 'is'} not UTF-8; "
                 "save the file as UTF-8 (Dateline reads no other encoding)",
             )
-        ) from None
-    text = text.removeprefix("\ufeff")
-    control = _CONTROL.search(text)
-    if control:
+        )
+    text = "".join(pieces).removeprefix("\ufeff")
+    for control in _CONTROL.finditer(text):
         before = _lines(text[: control.start()])
-        raise SourceError(
+        problems.append(
             Problem(
                 path,
                 len(before),
@@ -134,12 +166,27 @@ def decode_source(path: str, data: bytes) -> str:
                 "cannot be published (feeds and XML refuse it); delete it",
             )
         )
+    return _CONTROL.sub("\ufffd", text), sorted(problems, key=lambda problem: problem.line)
+
+
+def decode_source(path: str, data: bytes) -> str:
+    """``data`` as UTF-8 text, or SourceError with every bad byte and control character."""
+    text, problems = read_source(path, data)
+    if problems:
+        raise SourceError(problems)
     return text
+
+
+def _visible(text: str) -> bool:
+    """Not only white space, no-break spaces and zero-width characters."""
+    return bool(text.translate(_INVISIBLE).strip())
 
 
 # C0 controls other than tab and line breaks, and the two non-characters XML
 # 1.0 forbids: invisible in an editor, fatal to every feed.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters that show nothing: a title of them only is empty.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007"))
 
 
 def _lines(text: str) -> list[str]:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import get_date, slugify
 
+from ..guard import leaves_output
 from ..problems import Problem, display_path, site_root
 from .gitlog import FileVersion, HistoryUnavailable, RepoHistory, blob_id, worktree_blobs
 from .prefetch import Prefetch
@@ -130,10 +131,21 @@ def _attach(
         )
         if history is None:
             continue
-        _set_urls(history, article, settings)
+        source = display_path(article.source_path, root)
+        outside = _set_urls(history, article, settings)
+        if outside:
+            problems.append(
+                Problem(
+                    source,
+                    1,
+                    f"its history would be written outside the output folder ({outside}); "
+                    "its Slug: (or DATELINE_HISTORY_SAVE_AS) must not hold '..' or a leading '/'",
+                )
+            )
+            continue
         article.dateline = replace(article.dateline, history=history)
         if not repo.shallow:
-            problems.extend(_check(history, display_path(article.source_path, root), settings, now))
+            problems.extend(_check(history, source, settings, now))
         for version in history.versions:  # checked: pages need only what each added
             version.entries = {}
     return problems
@@ -253,7 +265,9 @@ def _unchecked(why: str) -> Problem:
     )
 
 
-def _set_urls(history: ArticleHistory, article: Any, settings: dict[str, Any]) -> None:
+def _set_urls(history: ArticleHistory, article: Any, settings: dict[str, Any]) -> str | None:
+    """The addresses of the history and version pages; the first that would be
+    written outside the output folder, if any."""
     fields = article.url_format
     history.url = settings["DATELINE_HISTORY_URL"].format(**fields)
     history.save_as = settings["DATELINE_HISTORY_SAVE_AS"].format(**fields)
@@ -262,3 +276,5 @@ def _set_urls(history: ArticleHistory, article: Any, settings: dict[str, Any]) -
         version.save_as = settings["DATELINE_VERSION_SAVE_AS"].format(
             **fields, version=version.short
         )
+    pages = [history.save_as, *(version.save_as for version in history.versions)]
+    return next((page for page in pages if page and leaves_output(page)), None)

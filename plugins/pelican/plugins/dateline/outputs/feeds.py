@@ -12,11 +12,19 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+import nh3
 from feedgenerator import Atom1Feed
 
 from ..settings import site_origin
 from ..text import plain
 from .updates import LogItem
+
+
+def safe_html(markup: str) -> str:
+    """An entry's HTML as feed readers may show it: no script, no event handler, no
+    ``javascript:``/``data:`` link (Ammonia's allowlist). Pages carry the editor's
+    HTML as typed, under their Content-Security-Policy; feed readers apply none."""
+    return nh3.clean(markup, link_rel=None)
 
 
 def id_authority(settings: dict[str, Any]) -> str:
@@ -48,7 +56,7 @@ def updates_feed(items: Sequence[LogItem], settings: dict[str, Any]) -> Atom1Fee
             link=f"{site_url}/{item.url}#{entry.anchor}",
             unique_id=entry_id(authority, item),
             description=html.escape(entry.summary),  # text, in an Atom type="html" summary
-            content=article._update_content(entry.body_html, site_url),
+            content=safe_html(article._update_content(entry.body_html, site_url)),
             author_name=", ".join(author.name for author in getattr(article, "authors", [])),
             pubdate=entry.when,
             updateddate=entry.when,
