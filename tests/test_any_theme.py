@@ -231,3 +231,52 @@ def test_history_pages_need_no_template_when_there_is_no_git(site: Site) -> None
     foreign(site, "simple", "DATELINE_HISTORY = False\n").build()
     assert not (site.output / "ferry-timetable" / "history").exists()
     assert Path(site.output / "ferry-timetable.html").is_file()
+
+
+def test_a_story_naming_the_hooks_does_not_hide_its_parts(site: Site) -> None:
+    """Raw HTML or code in a story that carries the hooks is the story's, not the theme's."""
+    foreign(site, COLUMN)
+    site.write(
+        "story.md",
+        STORY.replace(
+            "The winter timetable starts in November.",
+            'The winter timetable starts in November. Themes write `data-dateline="dateline"`.\n\n'
+            '<div data-dateline="revision-history" data-dateline-x="head">not a history</div>\n\n'
+            '<p data-dateline="dateline">not a dateline</p>',
+        ),
+    )
+    site.build()
+    page = site.html("ferry-timetable.html")
+    assert len(page.select("time.dt-published")) == 1
+    assert len(page.select("section#revision-history")) == 1
+    assert len(page.select('head script[type="application/ld+json"]')) == 1
+
+
+@pytest.mark.parametrize("cut", ["</head>", "<head>\n", "</head>\n<body>"])
+def test_a_theme_without_a_head_end_still_gets_the_head_part(site: Site, cut: str) -> None:
+    theme = site.root / "headless"
+    shutil.copytree(COLUMN, theme)
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text("utf-8").replace(cut, ""), encoding="utf-8")
+    foreign(site, theme).build()
+    text = (site.output / "ferry-timetable.html").read_text("utf-8")
+    assert text.count('data-dateline="head"') == 1
+    assert text.startswith("<!DOCTYPE html>")
+    ld = BeautifulSoup(text, "html.parser").select_one('script[type="application/ld+json"]')
+    assert json.loads(ld.string)["headline"] == "Ferry timetable"
+    assert text.index('data-dateline="head"') < text.index("The winter timetable")
+
+
+def test_a_theme_that_does_not_link_translations_gets_absolute_hreflang_links(site: Site) -> None:
+    foreign(site, COLUMN, "RELATIVE_URLS = True\n")
+    site.write(
+        "story-fr.md",
+        STORY.replace("Title: Ferry timetable", "Title: Horaire\nLang: fr\nSlug: ferry-timetable"),
+    )
+    site.build()
+    page = site.html("ferry-timetable.html")
+    links = {(link["hreflang"], link["href"]) for link in page.select("head link[hreflang]")}
+    assert links == {
+        ("en", "https://news.example/ferry-timetable.html"),
+        ("fr", "https://news.example/ferry-timetable-fr.html"),
+    }

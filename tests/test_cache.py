@@ -91,7 +91,7 @@ def snapshot(site: Site) -> dict:
         }
     seen["updates"] = items(site.html("updates/index.html"), "main li[data-revision-kind]")
     feed = (site.output / "feeds/updates.atom.xml").read_text("utf-8")
-    seen["feed_ids"] = re.findall(r"<entry>.*?<id>(.*?)</id>", feed, re.DOTALL)
+    seen["feed_ids"] = re.findall(r"<entry[ >].*?<id>(.*?)</id>", feed, re.DOTALL)
     return seen
 
 

@@ -114,6 +114,59 @@ def test_output_retention_is_kept_across_builds(project: Path) -> None:
     assert not (project / "output" / "stray.html").exists()
 
 
+def run(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=project, capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(project)},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("entry_point", ["dateline", "pelican"])
+def test_an_output_folder_holding_settings_is_refused(project: Path, entry_point) -> None:
+    """``pelican -s conf/publishconf.py -o conf`` would empty the settings' folder."""
+    (project / "conf").mkdir()
+    (project / "conf" / "publishconf.py").write_text(
+        (project / "publishconf.py").read_text("utf-8")
+        + 'PATH, THEME, CACHE_PATH = "../content", "../theme", "../cache"\n',  # from conf/
+        encoding="utf-8",
+    )
+    before = everything(project.parent)
+    command = {
+        "dateline": [DATELINE, "-s", "conf/publishconf.py", "build", "-o", "conf"],
+        "pelican": [PELICAN, "content", "-s", "conf/publishconf.py", "-o", "conf"],
+    }[entry_point]
+    done = run(project, *command)
+    assert_clean_failure(done)
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("the output folder ") and "conf" in line, line
+    assert "holds a site's settings (publishconf.py)" in line or "settings' folder" in line, line
+    assert everything(project.parent) == before
+
+
+@pytest.mark.parametrize("entry_point", ["invoke", "dateline", "pelican"])
+def test_a_link_out_of_the_output_folder_is_refused(project: Path, tmp_path, entry_point) -> None:
+    """Pelican writes through links: ``output/updates -> elsewhere`` would overwrite it."""
+    assert run_task(project, "build").returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("not the site's", encoding="utf-8")
+    shutil.rmtree(project / "output" / "updates")
+    (project / "output" / "updates").symlink_to(elsewhere, target_is_directory=True)
+    (project / "output" / "inside").symlink_to("feeds", target_is_directory=True)  # harmless
+    before = everything(project.parent), tree(elsewhere)
+    if entry_point == "invoke":
+        done = run_task(project, "build")
+    elif entry_point == "dateline":
+        done = run(project, DATELINE, "build")
+    else:
+        done = run(project, PELICAN, "content", "-s", "publishconf.py")
+    assert_clean_failure(done)
+    (line,) = done.stderr.splitlines()
+    assert line.endswith("remove the link (Pelican copies static files into the output itself)")
+    assert f"output/updates in the output folder is a symbolic link to {elsewhere}:" in line
+    assert (everything(project.parent), tree(elsewhere)) == before
+
+
 # --- rsync --------------------------------------------------------------------------
 
 

@@ -200,3 +200,75 @@ def test_the_history_page_walks_the_entries_once_however_many(monkeypatch) -> No
         return Counted.walks
 
     assert page(10) == page(400) == 1
+
+
+NOT_READ = (
+    "this entry is not read as one: it stands inside an HTML block, an HTML comment or a "
+    "code block; close that before the entry"
+)
+
+
+@pytest.mark.parametrize(
+    "around",
+    [
+        ("<div>", "</div>"),  # an HTML block swallows the entry
+        ("<!--", "-->"),  # a comment hides it
+        ("<details><summary>More</summary>", "</details>"),
+    ],
+)
+def test_an_entry_markdown_does_not_read_is_refused_never_dropped(site: Site, around) -> None:
+    opening, closing = around
+    body = f"Text.\n\n{opening}\n::: correction 2018-10-30\nA hidden correction.\n:::\n{closing}\n"
+    site.write("boxed.md", article(title="Boxed", body=body))
+    assert refused(site) == [f"content/boxed.md:7: {NOT_READ}"]
+
+
+def test_a_raw_fence_line_is_refused_but_code_shows_as_code(site: Site) -> None:
+    site.write(
+        "code.md",
+        article(title="Code", body="Example:\n\n    ::: note 2018-10-30\n    x\n    :::\n"),
+    )
+    site.write(
+        "fenced.md",
+        article(
+            title="Fenced",
+            body="```\n::: motion 2024-12-10\n:::\n\n::: note 2025-01-01\n:::\n```\n",
+        ),
+    )
+    site.build()
+    assert ":::" in site.html("code/index.html").select_one("pre code").get_text()
+    assert site.html("fenced/index.html").select_one("pre code").get_text().count(":::") == 4
+    listed = "- An item.\n\n    ::: note 2018-10-30\n    Not code: the item's paragraph.\n    :::\n"
+    site.write("raw.md", article(title="Raw", body=listed))
+    (line,) = refused(site)
+    assert line.startswith("content/raw.md:") and "a ':::' line would show as text" in line
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_a_unicode_line_separator_in_the_header_does_not_split_it(site: Site, separator) -> None:
+    """Python-Markdown and Pelican split the header at "\\n" only; so does Dateline."""
+    site.write(
+        "odd.md",
+        f"Title: Odd{separator}Date: 1999-01-01\nDate: 2018-10-24 09:00\n\nText.\n\n"
+        "::: update 2018-10-30\nAn update.\n:::\n",
+    )
+    site.build()
+    (page,) = [path for path in site.output.glob("odd*/index.html")]
+    html = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    assert html.select_one("time.dt-published")["datetime"] == "2018-10-24T09:00:00-04:00"
+    assert [aside["id"] for aside in html.select("aside.revision")] == ["update-2018-10-30"]
+
+
+@pytest.mark.parametrize("field", ["Title", "Date", "Modified", "Slug", "Status", "Lang", "Tags"])
+def test_a_field_given_twice_is_refused_at_its_second_line(site: Site, field: str) -> None:
+    values = {"Title": "Again", "Date": "2019-01-01", "Modified": "2019-01-02", "Slug": "again",
+              "Status": "draft", "Lang": "fr", "Tags": "again"}  # fmt: skip
+    header = {"Title": "Twice", "Date": "2018-10-24 09:00", field: values[field]}
+    lines = [f"{key}: {value}" for key, value in header.items()]
+    lines.insert(len(lines), f"{field}: {values[field]}")
+    site.write("twice.md", "\n".join(lines) + "\n\nText.\n")
+    first = next(n for n, line in enumerate(lines, 1) if line.startswith(f"{field}:"))
+    assert refused(site) == [
+        f"content/twice.md:{len(lines)}: {field}: is given twice "
+        f"(lines {first} and {len(lines)}); keep one"
+    ]

@@ -1,9 +1,10 @@
 """Nothing that is not meant to be public reaches any file of a published build.
 
 Markers are planted in drafts (articles and pages), a hidden article,
-scheduled entries (one near the top, where summaries come from; one
-rescheduled after it was committed) and uncommitted text; then every file
-of the build is searched for them, whatever its type.
+scheduled entries (one near the top, where summaries come from; one with
+HTML boxes, one of them a stray close; one rescheduled after it was
+committed) and uncommitted text; then every file of the build is searched
+for them, whatever its type.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ OPEN = article(
     <aside>A box typed in HTML.</aside>
 
     SCHEDMARK after the box.
+
+    </aside>
+
+    SCHEDMARK after a stray close of a box.
     :::
     """,
 )

@@ -153,6 +153,40 @@ def test_a_scheduled_amendment_licenses_nothing_before_its_time(corrected: Site)
     assert any("has since been changed" in line for line in failure.value.lines)
 
 
+def test_an_entry_cannot_amend_itself(corrected: Site) -> None:
+    self_amended = CORRECTION.replace(
+        "The rate is 4 percent, not 5.", "Amends: correction-2018-10-30\n\nThe rate is 6 percent."
+    )
+    corrected.write("rates.md", story(self_amended))
+    corrected.commit("reword, 'licensed' by itself", "2018-11-03T10:00:00-04:00")
+    assert any("correction-2018-10-30" in line and "has since been changed" in line
+               for line in refused(corrected))  # fmt: skip
+
+
+def test_dropping_a_kind_from_the_settings_does_not_hide_a_removal(corrected: Site) -> None:
+    """Old versions are read with every kind, not only the kinds of today's settings."""
+    corrected.write("rates.md", story())
+    corrected.commit("drop the correction", "2018-11-03T10:00:00-04:00")
+    with pytest.raises(BuildFailed) as failure:
+        corrected.build(**STRICT, DATELINE_KINDS={"update": "Update", "note": "Note"})
+    assert_removed(failure.value.lines)
+
+
+@pytest.mark.parametrize("status", ["hidden", "published"])
+def test_every_page_written_must_be_committed_hidden_or_undated(corrected: Site, status) -> None:
+    corrected.write("pages/terms.md", f"Title: Terms\nStatus: {status}\n\nUncommitted terms.\n")
+    lines = refused(corrected)
+    assert any(line.startswith("content/pages/terms.md:1: " + UNCOMMITTED) for line in lines)
+
+
+def test_the_record_has_no_setting_to_move_it(site: Site) -> None:
+    site.write("rates.md", story(CORRECTION))
+    with pytest.raises(BuildFailed) as failure:
+        site.build(DATELINE_RECORD_SAVE_AS="elsewhere.json")
+    (line,) = failure.value.lines
+    assert line.startswith("DATELINE_RECORD_SAVE_AS is no longer a Dateline setting: the record")
+
+
 def test_no_git_refuses_where_every_text_must_be_committed(site: Site, monkeypatch) -> None:
     site.write("rates.md", story(CORRECTION))
     lines = refused(site)
@@ -258,7 +292,10 @@ def test_the_last_publish_is_kept_when_the_target_loses_its_record(published) ->
     git(project, "commit", "-qa", "--amend", "--no-edit")
     done = run_task(project, "publish", "--target", "rsync", "--dest", f"{www}/")
     assert_clean_failure(done)
-    assert "cache/dateline-published-record.json (the last publish) has it" in done.stderr
+    assert (
+        ".dateline/published/rsync-to-" in done.stderr
+        and "(the last publish) has it" in done.stderr
+    )
 
 
 @needs_rsync
@@ -275,3 +312,37 @@ def test_a_retraction_on_the_record_lets_the_entry_go(published) -> None:
     git(project, "commit", "-qa", "-m", "Retract the correction")
     done = run_task(project, "publish", "--target", "rsync", "--dest", f"{www}/")
     assert done.returncode == 0, done.stderr
+
+
+@needs_rsync
+def test_a_published_entry_cannot_amend_itself_at_publish(published) -> None:
+    project, www = published
+    story = project / "content" / "water-rate-increase.md"
+    text = story.read_text("utf-8")
+    start = text.index("::: correction 2025-05-12")
+    body = text.index("\n", start) + 1
+    story.write_text(text[:body] + "Amends: correction-2025-05-12\n\nReworded.\n" + text[body:])
+    git(project, "commit", "-qa", "--amend", "--no-edit")  # git no longer has the old text
+    done = run_task(project, "publish", "--target", "rsync", "--dest", f"{www}/")
+    assert_clean_failure(done)
+    assert "entry correction-2025-05-12 of /water-rate-increase/ was published" in done.stderr
+    assert "its text has changed since" in done.stderr
+
+
+@needs_rsync
+def test_the_copy_of_the_last_publish_is_per_target_and_not_a_setting(published, tmp_path) -> None:
+    project, www = published
+    kept = sorted((project / ".dateline" / "published").iterdir())
+    assert [path.name.startswith("rsync-to-") for path in kept] == [True]
+    (www / "dateline" / "record.json").unlink()
+    without_the_correction(project)
+    git(project, "commit", "-qa", "--amend", "--no-edit")
+    with (project / "publishconf.py").open("a", encoding="utf-8") as settings:
+        settings.write(f"CACHE_PATH = {str(tmp_path / 'other-cache')!r}\n")  # no way around it
+    done = run_task(project, "publish", "--target", "rsync", "--dest", f"{www}/")
+    assert_clean_failure(done)
+    assert "(the last publish) has it" in done.stderr
+    other = tmp_path / "other-www"  # another target: its first publish
+    done = run_task(project, "publish", "--target", "rsync", "--dest", f"{other}/")
+    assert done.returncode == 0, done.stderr
+    assert len(list((project / ".dateline" / "published").iterdir())) == 2

@@ -163,7 +163,7 @@ def test_a_new_source_of_problems_joins_check(project: Path) -> None:
     """How the history's append-only rules will plug in: one more source."""
 
     def no_todo(run: CheckRun):
-        for path in run.project.markdown_files():
+        for path in run.project.content_files():
             for number, line in enumerate(path.read_text().splitlines(), 1):
                 if "TODO" in line:
                     yield Problem(run.project.display(path), number, "remove the TODO")

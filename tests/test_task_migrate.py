@@ -78,6 +78,54 @@ def one_note(text: str, order: str | None = None, published: date = PUBLISHED):
         ("Update (Jan. 3): New year.", "update", "2019-01-03", ["New year."]),  # after Date:
         ("Update: Nov. 2, 2018 — Colon first.", "update", "2018-11-02", ["Colon first."]),
         ("Update 11.2.18: Two-digit year.", "update", None, None),  # 2 Nov or 11 Feb
+        # Notes written as sentences: the sentence is the entry; its words say the kind.
+        (
+            "This article was amended on 7 November 2018 to clarify that it covers two wards.",
+            "clarification",
+            "2018-11-07",
+            ["This article was amended on 7 November 2018 to clarify that it covers two wards."],
+        ),
+        (
+            "*This article was amended on 7 November 2018 because an earlier version gave "
+            "the wrong rate.*",
+            "correction",
+            "2018-11-07",
+            [
+                "This article was amended on 7 November 2018 because an earlier version gave "
+                "the wrong rate."
+            ],
+        ),
+        (
+            "This story has been updated on Nov. 8, 2018 at 9:05 a.m. ET.",
+            "update",
+            "2018-11-08T09:05-05:00",
+            ["This story has been updated on Nov. 8, 2018 at 9:05 a.m. ET."],
+        ),
+        (
+            "[Updated Nov. 6, 2018, with comment from the mayor.]",
+            "update",
+            "2018-11-06",
+            ["Updated Nov. 6, 2018, with comment from the mayor."],
+        ),
+        ("[Updated 11/06/2018] The mayor spoke.", "update", None, None),  # 11 June or 6 Nov
+        (
+            "Correction: Nov. 7, 2018\nAn earlier version misstated the vote.",
+            "correction",
+            "2018-11-07",
+            ["An earlier version misstated the vote."],
+        ),
+        (
+            "***Correction (Nov. 7, 2018)***: The vote was 6-1.",
+            "correction",
+            "2018-11-07",
+            ["The vote was 6-1."],
+        ),
+        (
+            "Editor's note (Nov. 7, 2018): This story was expanded.",
+            "editors-note",
+            "2018-11-07",
+            ["This story was expanded."],
+        ),
     ],
 )
 def test_legacy_notes_are_read(
@@ -115,6 +163,20 @@ def test_date_order_settles_ambiguous_dates(text: str, order: str, header: str) 
         ("Update Nov. 2 at 3:15: Which hour?", "could be morning or afternoon"),
         ("Correction 2/30/2018: No such day.", "not a real date"),
         ("*Updated Nov. 2, 2018*", "has no text"),
+        ("UPDATE, 4:15 p.m. ET: The mayor spoke.", "gives a time (4:15 p.m. ET) but no day"),
+        ("[Updated at 4:15 p.m. ET]", "gives a time (4:15 p.m. ET) but no day"),
+        ("An earlier version of this article misstated the rate.", "has no date"),
+        ("This story has been corrected.", "has no date"),
+        (
+            "This article was amended on 7 November 2018 to remove a reference.",
+            "does not say what kind of change it was (its words say no kind)",
+        ),
+        (
+            "This article was amended on 7 November 2018 to correct and clarify the rate.",
+            "its words say clarification and correction",
+        ),
+        ("Update (: the council", "looks like a note (Update (: the council…)"),
+        ("**Correction**: (see below)", "has no date"),
     ],
 )
 def test_notes_that_need_a_person_are_reported(text: str, problem: str) -> None:
@@ -131,11 +193,20 @@ def test_notes_that_need_a_person_are_reported(text: str, problem: str) -> None:
         "Corrections officers voted.",
         "[Update](https://example.org) here.",
         "Correction: May 5 people attended?",  # "May 5" is text after a colon, not a date
+        "This story was updated weekly by volunteers.",
+        "The article was amended by the council in March.",
+        "An earlier version of the plan called for three wards.",
+        "Updates are posted to the council's site.",
     ],
 )
 def test_ordinary_prose_is_left_alone(text: str) -> None:
     notes = find_notes(["Title: T", "", text], None, PUBLISHED)
-    assert all(note.stamp is None for note in notes)
+    if text.startswith("Correction:"):  # a label and a colon: an undated note, reported
+        assert [(note.stamp, "has no date" in (note.problem or "")) for note in notes] == [
+            (None, True)
+        ]
+    else:  # not converted, and not reported either
+        assert notes == []
 
 
 ARCHIVE = """\
@@ -161,6 +232,10 @@ The mayor spoke.
 
 Clarification, 2 November 2018: The plan covers two wards.
 
+This article was amended on 3 November 2018 to clarify where the wards meet.
+
+UPDATE, 4:15 p.m. ET: The mayor left.
+
 ```
 Update (Nov. 2, 2018): inside code, left alone
 ```
@@ -180,7 +255,7 @@ def project(tmp_path: Path) -> Path:
 
 def test_migrate_shows_a_diff_and_reports_what_needs_a_person(project: Path) -> None:
     done = run_task(project, "migrate")
-    assert_clean_failure(done)  # three notes need a person
+    assert_clean_failure(done)  # four notes need a person
     assert (project / "content" / "legacy.md").read_text(encoding="utf-8") == ARCHIVE
     assert done.stdout.startswith("--- a/content/legacy.md\n+++ b/content/legacy.md\n")
     assert "-Note 10.30.2018 – The spokesperson responded.\n+::: note 2018-10-30\n" in done.stdout
@@ -191,17 +266,22 @@ def test_migrate_shows_a_diff_and_reports_what_needs_a_person(project: Path) -> 
         "Correction: An earlier version misspelled a name.",
         "UPDATE 3/4: The vote was delayed.",
         "*Updated 11/02/2018 at 3:15 p.m.*",
+        "UPDATE, 4:15 p.m. ET: The mayor left.",
     ]
     assert [line.split(" ", 1)[0] for line in reported] == [
         f"content/legacy.md:{lines.index(start) + 1}:" for start in starts
     ]
-    assert "migrate: 4 note(s) to convert" in done.stderr
+    assert "migrate: 5 note(s) to convert" in done.stderr
+    assert (
+        "+::: clarification 2018-11-03\n"
+        " This article was amended on 3 November 2018 to clarify where the wards meet.\n+:::\n"
+    ) in done.stdout
 
 
 def test_migrate_write_builds_with_the_entries_in_place(project: Path) -> None:
     done = run_task(project, "migrate", "--write", "--date-order", "mdy")
-    assert done.returncode == 1  # the undated correction still needs a person
-    assert "6 note(s) converted in 1 file(s); 1 need a person" in done.stderr
+    assert done.returncode == 1  # the undated correction and update still need a person
+    assert "7 note(s) converted in 1 file(s); 2 need a person" in done.stderr
     text = (project / "content" / "legacy.md").read_text(encoding="utf-8")
     assert "::: update 2018-11-02T15:15-04:00\nThe mayor spoke.\n:::" in text
     assert "::: update 2019-03-04\nThe vote was delayed.\n:::" in text
@@ -220,9 +300,10 @@ def test_migrate_write_builds_with_the_entries_in_place(project: Path) -> None:
         "update-2019-03-04",
         "update-2018-11-02-2",
         "clarification-2018-11-02",
+        "clarification-2018-11-03",
         "update-2018-11-05",
     ]
-    assert len(page.select("#revision-history li[data-revision-kind]")) == 7
+    assert len(page.select("#revision-history li[data-revision-kind]")) == 8
 
     again = run_task(project, "migrate", "--write", "--date-order", "mdy")
     assert "0 note(s) converted" in again.stderr

@@ -16,6 +16,7 @@ from typing import Any
 
 from pelican.plugins.dateline import prepare
 from pelican.plugins.dateline.entries.reader import ENTRIES, PROBLEMS, DatelineMarkdownReader
+from pelican.plugins.dateline.entries.rst import DatelineRstReader
 from pelican.plugins.dateline.model import Entry, check_entries
 from pelican.plugins.dateline.problems import Problem, SourceError
 
@@ -82,7 +83,8 @@ def read_article(
 
 
 def _read(project: Project, path: Path) -> dict[str, Any] | list[Problem]:
-    reader = DatelineMarkdownReader(reader_settings(project))
+    reader_class = DatelineRstReader if path.suffix == ".rst" else DatelineMarkdownReader
+    reader = reader_class(reader_settings(project))
     try:
         _, metadata = reader.read(str(path))
     except SourceError as error:  # a byte that is not UTF-8, a bad Date: … at their lines

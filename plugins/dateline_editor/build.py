@@ -34,9 +34,9 @@ from typing import Any
 from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.plugins.dateline.guard import output_problems
+from pelican.plugins.dateline.outputs.record import RECORD_PATH
 from pelican.plugins.dateline.problems import BuildRefused, Problem, in_order
 from pelican.plugins.dateline.refusal import ReadingErrors
-from pelican.plugins.dateline.settings import setting
 from pelican.settings import read_settings
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -72,9 +72,8 @@ def build_site(
     settings = read_settings(str(settings_file), override=dict(overrides or {}))
     final = Path(output or settings["OUTPUT_PATH"]).resolve()
     settings_folder = {"the settings' folder": Path(settings_file).resolve().parent}
-    record = setting(settings, "DATELINE_RECORD_SAVE_AS")
     refused = output_problems(output or final, settings, settings_folder)
-    refused = refused or _not_ours(final, record)
+    refused = refused or _not_ours(final)
     if refused:
         raise BuildFailed(refused)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -140,16 +139,16 @@ def _first_entry(content: Path) -> tuple[str, int] | None:
     return None
 
 
-def _not_ours(final: Path, record: str) -> list[Problem]:
+def _not_ours(final: Path) -> list[Problem]:
     """A folder with files in it but no record of a Dateline build is not ours to replace."""
-    if not final.is_dir() or not any(final.iterdir()) or (final / record).is_file():
+    if not final.is_dir() or not any(final.iterdir()) or (final / RECORD_PATH).is_file():
         return []
     return [
         Problem(
             "",
             0,
             f"the output folder {final} holds files but no record of a Dateline build "
-            f"({record}), so a build will not replace it; move it away (or empty it) "
+            f"({RECORD_PATH}), so a build will not replace it; move it away (or empty it) "
             "and build again, or choose another folder",
         )
     ]

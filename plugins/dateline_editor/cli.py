@@ -106,6 +106,8 @@ def _project(args: argparse.Namespace) -> Project:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "output", None) is not None:  # from here, not from the settings' folder
+        args.output = Path.cwd() / args.output
     with commands.report() as status:
         project = _project(args)
         if args.command == "build":

@@ -86,7 +86,7 @@ def _slug(project: Project, title: str, wanted: str) -> str:
 def _slug_owner(project: Project, slug: str) -> Path | None:
     """The content file whose article already has ``slug``, if any."""
     basename = project.settings.get("SLUGIFY_SOURCE") == "basename"
-    for path in project.markdown_files():
+    for path in project.content_files():
         fields = _header_of(path)
         source = path.stem if basename else fields.get("title", "")
         existing = fields.get("slug") or (project.slugify(source) if source else "")

@@ -17,13 +17,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.plugins.dateline.settings import DEFAULTS, settings_problems
-from pelican.readers import MarkdownReader
+from pelican.readers import MarkdownReader, RstReader
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
 from .errors import ToolError
 
 MARKDOWN_SUFFIXES = tuple(f".{ext}" for ext in MarkdownReader.file_extensions)
+CONTENT_SUFFIXES = (*MARKDOWN_SUFFIXES, *(f".{ext}" for ext in RstReader.file_extensions))
 
 
 @contextlib.contextmanager
@@ -107,8 +108,11 @@ class Project:
             use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
         )
 
-    def markdown_files(self, paths: Iterable[str | Path] = ()) -> list[Path]:
-        """The Markdown files named by ``paths`` (files or folders), default all content.
+    def content_files(
+        self, paths: Iterable[str | Path] = (), suffixes: tuple[str, ...] = CONTENT_SUFFIXES
+    ) -> list[Path]:
+        """The content files (Markdown and reST, or ``suffixes``) named by ``paths``
+        (files or folders), default all content.
 
         Hidden files are skipped, as Pelican's IGNORE_FILES does.
         """
@@ -121,7 +125,7 @@ class Project:
                     file
                     for file in sorted(path.rglob("*"))
                     if file.is_file()
-                    and file.suffix in MARKDOWN_SUFFIXES
+                    and file.suffix in suffixes
                     and not any(part.startswith(".") for part in file.relative_to(path).parts)
                 )
             elif path.is_file():

@@ -158,7 +158,7 @@ def run_check(run: CheckRun, paths: Iterable[str | Path] = ()) -> list[Problem]:
     break every page.
     """
     wanted = (
-        {run.project.display(path) for path in run.project.markdown_files(paths)} if paths else None
+        {run.project.display(path) for path in run.project.content_files(paths)} if paths else None
     )  # first: a mistyped path is refused before the build
     problems: set[Problem] = set()
     for source in SOURCES.values():

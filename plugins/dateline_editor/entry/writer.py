@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pelican.plugins.dateline.entries.reader import decode_source
-from pelican.plugins.dateline.entries.scan import scan
+from pelican.plugins.dateline.entries.scan import scan, scan_rst
 from pelican.plugins.dateline.entries.syntax import FENCE, Header, HeaderError, parse_header
 from pelican.plugins.dateline.problems import Problem, SourceError
+from pelican.plugins.dateline.text import source_lines
 
 from ..article import ArticleReading, read_article
 from ..atomic import one_at_a_time, replace_file
@@ -81,14 +82,20 @@ def _append(
 
     when = header.when
     written = when.isoformat(timespec="minutes") if header.has_time else header.date_text
-    opening = f"{FENCE} {kind} {written}" + (f' "{title}"' if title else "")
+    words = f"{kind} {written}" + (f' "{title}"' if title else "")
     text = raw.decode("utf-8-sig")
     newline = "\r\n" if "\r\n" in text else "\n"
     lead = _separator(text)
-    entry_lines = [opening, *body, FENCE]
+    rst = path.suffix == ".rst"
+    if rst:  # a directive, its text indented below it: no closing line
+        opening = f".. {kind}:: {words.split(' ', 1)[1]}"
+        entry_lines = [opening, "", *(f"   {line}" if line.strip() else "" for line in body)]
+    else:
+        opening = f"{FENCE} {words}"
+        entry_lines = [opening, *body, FENCE]
     addition = (lead + "\n".join(entry_lines) + "\n").replace("\n", newline)
     new_text = text + addition
-    header_line = len((text + lead).splitlines()) + 1
+    header_line = len(source_lines(text + lead))
 
     after = _round_trip(project, path, new_text, header_line, len(entry_lines), now)
     entry = next(entry for entry in after.entries if entry.line == header_line)
@@ -230,8 +237,13 @@ def _round_trip(
                 for problem in reading.problems
             ],
         )
-    blocks, _ = scan(new_text.splitlines(), project.kinds, project.zone)
-    spans = {(block.start, block.end) for block in blocks}
+    lines = source_lines(new_text)
+    if path.suffix == ".rst":  # a directive's block ends on the line after its body
+        blocks = scan_rst(lines, project.kinds, project.zone)
+        spans = {(block.start, block.end - 1) for block in blocks}
+    else:
+        blocks, _ = scan(lines, project.kinds, project.zone)
+        spans = {(block.start, block.end) for block in blocks}
     if (header_line - 1, header_line - 2 + span) not in spans or not any(
         entry.line == header_line for entry in reading.entries
     ):

@@ -120,6 +120,16 @@ def read_stamp(text: str, order: str | None, published: date | None) -> tuple[St
     return None
 
 
+def read_time(text: str) -> str | None:
+    """A time of day at the start of ``text`` (``4:15 p.m. ET``), as written; None if none."""
+    match = _TIME.match(text)
+    return (
+        match[0].strip(" ,")
+        if match and (match["ampm"] or match["noon"] or match["hour24"])
+        else None
+    )
+
+
 def _day(
     style: str, match: re.Match[str], order: str | None, published: date | None, written: str
 ) -> date:

@@ -1,11 +1,15 @@
 """``invoke migrate``: turn legacy free-text notes into structured entries.
 
 An archive says "Update (Nov. 2, 2018): …", "*Updated 11/02/2018 at 3:15
-p.m.*", "**Correction (Oct. 30):** …" or "Editor's note: …". Each such
-paragraph — it starts with the label and runs to the next blank line — is
+p.m.*", "**Correction (Oct. 30):** …", "[Updated …]", "Editor's note: …",
+or, in whole sentences, "This article was amended on 7 March 2019 to clarify
+…" and "An earlier version of this article …". Each such paragraph — it
+starts with the label or the sentence and runs to the next blank line — is
 proposed as a ``::: KIND WHEN`` entry in the same place. Nothing is guessed:
-a date that reads two ways waits for ``--date-order``, and a note without a
-date is reported for a person to date.
+a date that reads two ways waits for ``--date-order``; a note without a date
+(or with a time but no day), or whose words do not say what kind of change
+it was, is reported for a person; and so is every paragraph that looks like
+a note but is in no form read here.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from ..article import read_article
 from ..atomic import one_at_a_time, replace_file
 from ..errors import ToolError
 from ..project import Project
-from .dates import DateProblem, Stamp, read_stamp
+from .dates import DateProblem, Stamp, read_stamp, read_time
 
 _LABEL = re.compile(
     r"""(?P<label>
@@ -50,6 +54,40 @@ _LEAD = re.compile(
     r"[ \t]*(?:(?:on|as\s+of|at)\s+)?",
     re.I,
 )
+# Notes written as sentences: "This article was amended on 7 March 2019 to …".
+_STORY = r"(?:article|story|post|piece|report|explainer|item|page)"
+_AMENDED = re.compile(
+    rf"this\s+{_STORY}\s+(?:was|has\s+been|had\s+been)\s+"
+    r"(?P<verb>amended|corrected|clarified|updated|changed|edited|revised)\b"
+    # then a date, a reason or the end: "This story was updated weekly" is prose
+    r"(?=[ \t]*(?:on\b|at\b|to\b|because\b|since\b|after\b|for\b|with\b|\d|[.,;:*_]|$))"
+    r"(?:[ \t]+(?:on|at)\b)?[ \t]*",
+    re.I,
+)
+_EARLIER = re.compile(
+    rf"(?:an?\s+)?(?:earlier|previous|prior)\s+version\s+of\s+this\s+{_STORY}\b", re.I
+)
+# The words that say what kind of change a sentence note was.
+_SAYS = {
+    "clarification": re.compile(r"\bclarif", re.I),
+    "correction": re.compile(
+        r"\b(?:correct(?!ly\b)|errors?\b|erroneous|misstat|misspel|misidentif|misquot|misnam"
+        r"|incorrect|wrong|mistaken|inaccura)"
+        rf"|{_EARLIER.pattern}",
+        re.I,
+    ),
+    "update": re.compile(
+        r"\b(?:updat|to\s+add\b|to\s+include\b|to\s+reflect\b|new\s+information)", re.I
+    ),
+}
+_VERB_KIND = {"corrected": "correction", "clarified": "clarification", "updated": "update"}
+# A paragraph that opens like a note ("Update (", "**Correction**:") though no form reads it.
+_LOOKS_LIKE = re.compile(
+    r"^\[?[*_]{0,3}(?P<label>editor(?:['’‘`]?s|s['’‘`])?\s+note|note|update[ds]?|correct(?:ion|ed)"
+    r"|clarif(?:ication|ied))[*_]{0,3}[ \t]*(?:[:(\[—–]|-\s)",
+    re.I,
+)
+_LINK = re.compile(r"^\[[^\]]*\]\(")
 _CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _NOT_A_PARAGRAPH = re.compile(r"^(?: {4}|\t| {0,3}(?:[>#|<]|[-+*][ \t]|\d+[.)][ \t]))")
 
@@ -120,15 +158,35 @@ def find_notes(lines: list[str], order: str | None, published: date | None) -> l
             and not _CODE_FENCE.match(lines[end])
         ):
             end += 1
-        notes.extend(_notes_in_paragraph(lines, index, end, order, published))
+        found = _notes_in_paragraph(lines, index, end, order, published)
+        notes.extend(found or _looks_like_a_note(lines, index, end))
         index = end
     return notes
+
+
+def _looks_like_a_note(lines: list[str], start: int, end: int) -> list[Note]:
+    """A paragraph that opens like a note but that no form here reads: reported, never
+    left alone without a word."""
+    text = lines[start]
+    found = _LOOKS_LIKE.match(text)
+    if found is None or _LINK.match(text):
+        return []
+    label = found["label"]
+    problem = (
+        f"this paragraph looks like a note ({text.strip()[:40]}…) but is in no form migrate "
+        f"reads; convert it by hand: ::: KIND YYYY-MM-DD, the text, then a line holding only :::"
+    )
+    body = tuple(_tidy("\n".join(lines[start:end])))
+    return [Note(start, end, label, kind_of(label), None, body, problem)]
 
 
 def _notes_in_paragraph(
     lines: list[str], start: int, end: int, order: str | None, published: date | None
 ) -> list[Note]:
     """The notes in one paragraph: one per line that opens a dated note, else at most one."""
+    sentence = _parse_sentence(lines[start:end], start, order, published)
+    if sentence is not None:
+        return [sentence]
     first = _parse(lines[start:end], start, order, published)
     if first is None:
         return []
@@ -143,6 +201,50 @@ def _notes_in_paragraph(
         if note is not None:
             notes.append(note)
     return notes
+
+
+def _parse_sentence(
+    block: list[str], start: int, order: str | None, published: date | None
+) -> Note | None:
+    """A note written as a sentence: "This article was amended on 7 March 2019 to
+    clarify …", "An earlier version of this story misstated …". The sentence is the
+    entry's text, as the newsroom wrote it; its words say the kind, or it is reported."""
+    text = "\n".join(block)
+    opener = _EMPHASIS.match(text)
+    emphasis = opener[0] if opener else ""
+    position = len(emphasis)
+    amended = _AMENDED.match(text, position)
+    earlier = None if amended else _EARLIER.match(text, position)
+    if amended is None and earlier is None:
+        return None
+    body_text = text[position:]
+    if emphasis and body_text.rstrip().endswith(emphasis):
+        body_text = body_text.rstrip()[: -len(emphasis)]
+    body = tuple(_tidy(body_text))
+    label = (amended or earlier)[0].strip()
+    stamp: Stamp | None = None
+    problem: str | None = None
+    if amended is not None:
+        try:
+            found = read_stamp(text[amended.end() :], order, published)
+        except DateProblem as error:
+            found, problem = None, str(error)
+        stamp = found[0] if found else None
+    said = {kind for kind, words in _SAYS.items() if words.search(body_text)}
+    verb = amended["verb"].lower() if amended else ""
+    kind = _VERB_KIND.get(verb) or (said.pop() if len(said) == 1 else None)
+    if problem is None and kind is None:
+        kinds = " and ".join(sorted(said)) if said else "no kind"
+        problem = (
+            f"'{label}' does not say what kind of change it was (its words say {kinds}); "
+            "convert it by hand as ::: correction, ::: clarification or ::: update"
+        )
+    elif problem is None and stamp is None:
+        problem = (
+            f"'{label}' has no date; Dateline will not guess one. Date it by hand: "
+            f"::: {kind} YYYY-MM-DD, the text, then a line holding only :::"
+        )
+    return Note(start, start + len(block), label, kind or "correction", stamp, body, problem)
 
 
 def _after(emphasis: str) -> re.Pattern[str]:
@@ -179,6 +281,14 @@ def _parse(block: list[str], start: int, order: str | None, published: date | No
     except DateProblem as error:
         found, problem = None, str(error)
         position = lead.end()
+    if found is None and problem is None:
+        clock = read_time(text[lead.end() :])
+        if clock is not None:
+            problem = (
+                f"{label['label']} gives a time ({clock}) but no day; Dateline will not guess "
+                f"one. Date it by hand: ::: {kind} YYYY-MM-DDTHH:MM±HH:MM, the text, then a "
+                "line holding only :::"
+            )
     if found is not None:
         stamp, position = found[0], lead.end() + found[1]
     elif lead["paren"] and problem is None:
@@ -190,7 +300,8 @@ def _parse(block: list[str], start: int, order: str | None, published: date | No
     assert tail is not None  # every part is optional
     separator = tail["sep1"] or tail["sep2"] or ""
     closed = bool(tail["emph"])
-    if stamp is not None and lead["colon"] and separator not in (":", *_DASHES):
+    line_ends = "\n" in tail[0] or tail.end() == len(text)  # "Correction: March 7, 2019⏎…"
+    if stamp is not None and lead["colon"] and separator not in (":", *_DASHES) and not line_ends:
         # "Correction: May 5 people …": the text, not a date
         stamp, tail = None, _after(emphasis).match(text, lead.start())
         assert tail is not None
@@ -207,11 +318,14 @@ def _parse(block: list[str], start: int, order: str | None, published: date | No
             body_text = stripped[: -len(emphasis)]
         else:
             body_text = emphasis + body_text
-    if bracket:
+    if bracket and tail["close"] != "]":  # else "[Updated 3/6/2019] The mayor …"
         stripped = body_text.rstrip()
-        if not stripped.endswith("]"):
+        if not stripped.endswith("]") and problem is None:
             return None  # "[Update](link)" and the like
         body_text = stripped[:-1]
+    if stamp is not None and separator == "," and body_text[:1].islower():
+        # "[Updated March 6, 2019, with comment from …]": the words read as a whole
+        body_text = _unwrapped(text, emphasis if not closed else "", bracket)
     body = tuple(_tidy(body_text))
     if problem is None and stamp is None:
         problem = (
@@ -223,6 +337,16 @@ def _parse(block: list[str], start: int, order: str | None, published: date | No
     elif problem is None and any(line.startswith(FENCE) for line in body):
         problem = "the note has a line starting with ':::'; reword it by hand"
     return Note(start, start + len(block), label["label"], kind, stamp, body, problem)
+
+
+def _unwrapped(text: str, emphasis: str, bracket: bool) -> str:
+    """The note's whole text, without the brackets or emphasis around it."""
+    inner = text.strip()
+    if bracket and inner.startswith("[") and inner.endswith("]"):
+        inner = inner[1:-1]
+    if emphasis and inner.startswith(emphasis) and inner.endswith(emphasis):
+        inner = inner[len(emphasis) : -len(emphasis)]
+    return inner
 
 
 def _tidy(text: str) -> list[str]:

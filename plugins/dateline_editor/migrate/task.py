@@ -14,13 +14,13 @@ from pelican.plugins.dateline.problems import Problem
 
 from ..errors import ToolError
 from ..progress import step
-from ..project import Project
+from ..project import MARKDOWN_SUFFIXES, Project
 from .notes import FileMigration, diff, migrate_file, write
 
 
 def run_migrate(project: Project, paths: list[Path], apply: bool, order: str | None) -> None:
     """Migrate ``paths`` (default all content); raise ToolError if a note needs a person."""
-    files = project.markdown_files(paths)
+    files = project.content_files(paths, MARKDOWN_SUFFIXES)
     step(f"looking for legacy notes in {len(files)} file(s)")
     migrations: list[FileMigration] = [migrate_file(project, path, order) for path in files]
     converted = sum(len(migration.converted) for migration in migrations)

@@ -3,7 +3,8 @@
 Every build carries a record of its entries (``dateline/record.json``: each
 story's entries with anchor, kind, time and a digest of the text). Before a
 deploy, the record at the target (or, where the target has none, the copy
-kept from the last publish) is compared with the new build's: an entry that
+kept from the last publish to that target, in ``.dateline/published/`` of
+the project, where no setting moves it) is compared with the new build's: an entry that
 was published must still be there, word for word, unless the new build has
 a due entry whose first line says ``Amends:`` or ``Retracts:`` it. This holds
 when git's history does not: after ``commit --amend``, a rebase, a
@@ -13,23 +14,30 @@ force-push, or from a fresh clone that never saw the old commits.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from pelican.plugins.dateline.outputs.record import RECORD_PATH
 from pelican.plugins.dateline.problems import Problem
 
 from ..errors import ToolError
 from ..project import Project
 from .targets import Target
 
-_KEPT = "dateline-published-record.json"
+KEPT = Path(".dateline", "published")  # in the project: one record per target
 
 
-def record_path(project: Project) -> str:
-    return project.setting("DATELINE_RECORD_SAVE_AS")
+def kept_path(project: Project, target: Target) -> Path:
+    """Where the record of the last publish to ``target`` is kept."""
+    described = target.describe()
+    name = re.sub(r"[^A-Za-z0-9]+", "-", described).strip("-")[:60]
+    digest = hashlib.sha256(described.encode()).hexdigest()[:12]
+    return project.root / KEPT / f"{name}-{digest}.json"
 
 
 def load(text: str, where: str) -> dict[str, Any]:
@@ -44,22 +52,23 @@ def load(text: str, where: str) -> dict[str, Any]:
 
 def published_record(project: Project, target: Target) -> tuple[dict[str, Any], str] | None:
     """The record of what is published: at the target, else the copy of the last publish."""
-    path = record_path(project)
-    text = _at_target(project, target, path)
+    text = _at_target(project, target, RECORD_PATH)
     where = target.describe()
     if text is None:
-        kept = Path(project.settings["CACHE_PATH"]) / _KEPT
+        kept = kept_path(project, target)
         if not kept.is_file():
             return None
         text, where = kept.read_text("utf-8"), f"{project.display(kept)} (the last publish)"
     return load(text, where), where
 
 
-def keep(project: Project, site: Path) -> None:
+def keep(project: Project, target: Target, site: Path) -> None:
     """After a deploy: a copy of what is now published, for when the target loses it."""
-    kept = Path(project.settings["CACHE_PATH"]) / _KEPT
+    kept = kept_path(project, target)
     kept.parent.mkdir(parents=True, exist_ok=True)
-    kept.write_text((site / record_path(project)).read_text("utf-8"), "utf-8")
+    partial = kept.with_suffix(".partial")
+    partial.write_bytes((site / RECORD_PATH).read_bytes())
+    partial.replace(kept)
 
 
 def changed_entries(
@@ -72,10 +81,10 @@ def changed_entries(
     problems = []
     for url, story in sorted(old["stories"].items()):
         now = {entry["anchor"]: entry for entry in new["stories"].get(url, {}).get("entries", [])}
-        declared = {
+        declared = {  # by a due entry (the only ones in a record), not by the entry itself
             entry["declares"][1]: entry["declares"][0]
             for entry in now.values()
-            if entry.get("declares")
+            if entry.get("declares") and entry["declares"][1] != entry["anchor"]
         }
         file = sources.get(url, "")
         for entry in story.get("entries", []):

@@ -44,7 +44,7 @@ def publish(project: Project, target: Target, output: Path) -> str:
         _check_record(project, target, site, sources)
         step(f"deploying to {target.describe()}")
         summary = deploy(target, site, project)
-        record.keep(project, site)
+        record.keep(project, target, site)
         _put_in_place(site, output)
         return summary
     finally:
@@ -66,7 +66,7 @@ def _check_record(project: Project, target: Target, site: Path, sources: dict[st
     if published is None:
         return  # the first publish to this target
     old, where = published
-    new = record.load((site / record.record_path(project)).read_text("utf-8"), "the new build")
+    new = record.load((site / record.RECORD_PATH).read_text("utf-8"), "the new build")
     problems = record.changed_entries(old, new, where, sources)
     if problems:
         raise ToolError(

@@ -23,12 +23,13 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 from pelican import signals
-from pelican.readers import MarkdownReader
+from pelican.readers import MarkdownReader, RstReader
 from pelican.utils import clean_output_dir
 
 from . import refusal
 from .entries.markdown_ext import EXTENSION
-from .entries.reader import DatelineMarkdownReader, dress_content
+from .entries.reader import DatelineMarkdownReader, finish_content
+from .entries.rst import DatelineRstReader
 from .guard import output_problems
 from .incremental.writer import save_record
 from .outputs.filters import FILTERS
@@ -117,8 +118,11 @@ def delete_output(generators: Any) -> None:
 
 
 def use_reader(readers: Any) -> None:
+    """``readers_init``: Markdown and reST, read with their entries."""
     for extension in MarkdownReader.file_extensions:
         readers.reader_classes[extension] = DatelineMarkdownReader
+    for extension in RstReader.file_extensions:
+        readers.reader_classes[extension] = DatelineRstReader
 
 
 def add_templates(generator: Any) -> None:
@@ -141,7 +145,7 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.readers_init.connect(use_reader)
     signals.generator_init.connect(add_templates)
-    signals.content_object_init.connect(dress_content)  # after typogrify
+    signals.content_object_init.connect(finish_content)  # after typogrify
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(writer_class)
     signals.all_generators_finalized.connect(delete_output)

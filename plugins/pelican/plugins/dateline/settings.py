@@ -35,7 +35,10 @@ class Setting:
 
 # Fields every article and page offers to ``*_URL``/``*_SAVE_AS`` patterns,
 # as in Pelican's ARTICLE_URL ({date:%Y} formats the date).
-CONTENT_FIELDS = frozenset({"slug", "lang", "date", "author", "category", "path"})
+# {base}: the story's own address without its file name (``pelican/page.html``
+# -> ``pelican/page/``, ``story/`` -> ``story/``), so history pages sit beside
+# each story, translations and pages included.
+CONTENT_FIELDS = frozenset({"base", "slug", "lang", "date", "author", "category", "path"})
 
 
 def _boolean(value: Any) -> str | None:
@@ -90,6 +93,20 @@ def is_kind(text: str) -> bool:
     return _KIND.fullmatch(text) is not None
 
 
+def _labels(value: Any) -> str | None:
+    accepted = 'a dict of language -> {words: translation}, e.g. {"fr": {"Updated": "Mis à jour"}}'
+    if not isinstance(value, Mapping):
+        return accepted
+    for lang, table in value.items():
+        if not isinstance(lang, str) or not isinstance(table, Mapping):
+            return accepted
+        if not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in table.items()
+        ):
+            return accepted
+    return None
+
+
 def _kind_list(value: Any) -> str | None:
     if isinstance(value, (list, tuple)) and all(isinstance(kind, str) for kind in value):
         return None
@@ -140,6 +157,7 @@ def _feed_path(value: Any) -> str | None:
 
 
 _NO_FIELDS = frozenset[str]()
+_LANG_FIELDS = frozenset({"lang"})
 _HISTORY_FIELDS = CONTENT_FIELDS
 _VERSION_FIELDS = CONTENT_FIELDS | {"version"}
 
@@ -153,6 +171,11 @@ REGISTRY: tuple[Setting, ...] = (
         "note": "Note",
         "editors-note": "Editor’s note",
     }, _kinds, "the kinds editors may type, each with the label readers see", "entries"),
+    Setting("DATELINE_LABELS", {}, _labels,
+            'the words readers see, per language: {"fr": {"Published": "Publié", '
+            '"correction": "Correction", …}}; keys are the English words of the '
+            "templates and the entry kinds (docs/themes.md lists them); missing ones "
+            "stay as they are", "entries"),
     Setting("DATELINE_CORRECTION_KINDS", ["correction"], _kind_list,
             "kinds listed as schema.org `correction` in the JSON-LD", "entries"),
     Setting("DATELINE_DATE_FORMAT", "%-d %b %Y", _strftime,
@@ -174,6 +197,15 @@ REGISTRY: tuple[Setting, ...] = (
             "address of the site-wide log of entries", "outputs"),
     Setting("DATELINE_UPDATES_SAVE_AS", "updates/index.html", path_pattern(_NO_FIELDS),
             'where that log is written ("" leaves it out)', "outputs"),
+    Setting("DATELINE_UPDATES_LANG_URL", "{lang}/updates/", path_pattern(_LANG_FIELDS),
+            "address of the updates log of one language, on a site with translations",
+            "outputs"),
+    Setting("DATELINE_UPDATES_LANG_SAVE_AS", "{lang}/updates/index.html",
+            path_pattern(_LANG_FIELDS),
+            'where each language\'s updates log is written ("" leaves them out)', "outputs"),
+    Setting("DATELINE_UPDATES_PAGES", True, _boolean,
+            "list the entries of pages (not only of articles) in the updates log and feed",
+            "outputs"),
     Setting("DATELINE_UPDATES_PER_PAGE", 100, _count(0),
             "entries per updates page, newest first; further pages follow Pelican's "
             "PAGINATION_PATTERNS (`updates/index2.html`…); 0: every entry on one page",
@@ -188,10 +220,6 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("DATELINE_ID_AUTHORITY", "", _text,
             "the fixed part of feed entry ids (`tag:AUTHORITY,DATE:/URL#ANCHOR`, RFC 4151); "
             'set it once and never change it; "" uses the host of SITEURL', "outputs"),
-    Setting("DATELINE_RECORD_SAVE_AS", "dateline/record.json",
-            path_pattern(_NO_FIELDS, may_be_empty=False),
-            "the record of every published entry (anchor, kind, time, digest of its text), "
-            "which `dateline publish` checks against the one at the target", "outputs"),
     Setting("DATELINE_INJECT", True, _boolean,
             "add the dateline, revision history, JSON-LD and stylesheet to article and page "
             "pages of a theme that does not include Dateline's parts itself", "outputs"),
@@ -201,16 +229,17 @@ REGISTRY: tuple[Setting, ...] = (
     # --- history from git ----------------------------------------------------
     Setting("DATELINE_HISTORY", True, _boolean,
             "read versions from git when the content is in a repository", "history"),
-    Setting("DATELINE_HISTORY_URL", "{slug}/history/", path_pattern(_HISTORY_FIELDS, False),
-            "address of each explainer's history page (fields as in ARTICLE_URL)", "history"),
-    Setting("DATELINE_HISTORY_SAVE_AS", "{slug}/history/index.html",
+    Setting("DATELINE_HISTORY_URL", "{base}history/", path_pattern(_HISTORY_FIELDS, False),
+            "address of each story's history page (`{base}`: the story's address without "
+            "its file name; or fields as in ARTICLE_URL)", "history"),
+    Setting("DATELINE_HISTORY_SAVE_AS", "{base}history/index.html",
             path_pattern(_HISTORY_FIELDS),
             'where each history page is written ("" leaves them out)', "history"),
-    Setting("DATELINE_VERSION_URL", "{slug}/history/{version}/",
+    Setting("DATELINE_VERSION_URL", "{base}history/{version}/",
             path_pattern(_VERSION_FIELDS, False),
             "address of a page for each older version (`{version}`: its short commit id)",
             "history"),
-    Setting("DATELINE_VERSION_SAVE_AS", "{slug}/history/{version}/index.html",
+    Setting("DATELINE_VERSION_SAVE_AS", "{base}history/{version}/index.html",
             path_pattern(_VERSION_FIELDS),
             'where each older version is written ("" leaves them out)', "history"),
     Setting("DATELINE_HISTORY_CACHE", True, _boolean,
@@ -268,6 +297,13 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in REGISTRY}
 DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in REGISTRY}
 
 
+# Settings that are gone, and why (a site upgrading gets the reason, not a guess).
+RETIRED = {
+    "DATELINE_RECORD_SAVE_AS": "the record of published entries is always "
+    "dateline/record.json, so that no settings file can publish around it; remove the line",
+}
+
+
 def setting(settings: Mapping[str, Any], name: str) -> Any:
     """The site's value for ``name``, or Dateline's default."""
     return settings.get(name, DEFAULTS[name])
@@ -289,6 +325,11 @@ def settings_problems(settings: Mapping[str, Any]) -> list[Problem]:
         )
     for name in sorted(key for key in settings if key.startswith("DATELINE_")):
         known = SETTINGS.get(name)
+        if name in RETIRED:
+            problems.append(
+                Problem("", 0, f"{name} is no longer a Dateline setting: {RETIRED[name]}")
+            )
+            continue
         if known is None:
             close = difflib.get_close_matches(name, SETTINGS, n=1)
             hint = f"; did you mean {close[0]}?" if close else ""

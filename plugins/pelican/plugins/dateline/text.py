@@ -27,6 +27,16 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SENTENCE = re.compile(r"^(.+?(?<!\b[A-Z])[.!?…]['\"’”)]*)(?=\s)")
 
 
+def source_lines(text: str) -> list[str]:
+    """A Markdown file's lines as Markdown (and every problem line) counts them.
+
+    Only ``\n``, ``\r\n`` and ``\r`` end a line: ``str.splitlines`` also
+    breaks at U+2028, U+0085 and form feeds, which would move every line number
+    after one, and could even hide a header field from one reader but not another.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def plain(markup: str) -> str:
     """Strip tags, unescape entities, drop bidi controls and fold white space."""
     return _SPACE.sub(" ", without_bidi_controls(html.unescape(_TAG.sub("", markup)))).strip()

@@ -22,13 +22,11 @@ entries once typogrify is done.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,11 +37,13 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import ETX, STX, AtomicString
 
-from ..model import Entry, anchor_for, format_time
+from ..model import Entry
 from ..problems import Problem
 from ..settings import DEFAULTS
-from ..text import first_sentence, without_bidi_controls
+from ..text import without_bidi_controls
+from .entry import EntryMaker
 from .scan import Block, scan
+from .syntax import FENCE
 
 EXTENSION = __name__  # how MARKDOWN["extensions"] names it
 
@@ -67,7 +67,17 @@ _BODY_RE = re.compile(
 _UNDRESSED_OPEN = "<aside" + STX + "{}" + ETX + ">"
 _UNDRESSED_CLOSE = "</aside" + STX + ">"
 _UNDRESSED_RE = re.compile(f"<aside{STX}([0-9]+){ETX}>|</aside{STX}>")
+_UNDRESSED_ENTRY = re.compile(f"<aside{STX}[0-9]+{ETX}>.*?</aside{STX}>\n?", re.DOTALL)
 
+
+# After each dressed entry: where it ends, whatever raw HTML its body holds
+# (a stray ``</aside>`` must not end it early for ``holdback``).
+ENTRY_END = "<!--/revision-->"
+
+_PLACEHOLDER = re.compile(f"{STX}dateline-[a-z]+:[0-9]+{ETX}")
+_RAW_FENCE = re.compile(r"^(?:<p>)?:::", re.MULTILINE)
+# Where a ':::' line is meant to show as it is (code), or does not show (a comment).
+_SHOWN_AS_IS = re.compile(r"<(pre|code)[\s>].*?</\1>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 
 _ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 
@@ -90,6 +100,9 @@ class EntryPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         blocks, problems = scan(lines, self.extension.kinds, self.extension.zone)
         self.extension.blocks = blocks
+        self.extension.first_fence = next(
+            (number for number, line in enumerate(lines, 1) if line.startswith(FENCE)), 1
+        )
         self.extension.texts = [(block.text(lines), block.declares(lines)) for block in blocks]
         self.md.dateline.problems = problems
         output: list[str] = []
@@ -144,7 +157,7 @@ def dress(markup: str, entries: Iterable[Entry]) -> str:
 
     def tag(match: re.Match[str]) -> str:
         if match[1] is None:
-            return "\n</div>\n</aside>"
+            return "\n</div>\n</aside>" + ENTRY_END
         entry = by_line[int(match[1])]
         title = f' <span class="revision__title">{_text(entry.title)}</span>' if entry.title else ""
         kind, anchor = html.escape(entry.kind), html.escape(entry.anchor)  # settings check them too
@@ -157,6 +170,27 @@ def dress(markup: str, entries: Iterable[Entry]) -> str:
         )
 
     return _UNDRESSED_RE.sub(tag, markup)
+
+
+def undressed(line: int) -> tuple[str, str]:
+    """The opening and closing tags of an undressed entry whose header is at ``line``."""
+    return _UNDRESSED_OPEN.format(line), _UNDRESSED_CLOSE
+
+
+def undressed_entries(markup: str) -> list[tuple[int, str]]:
+    """Each undressed entry of ``markup``: (its header's line, its body's HTML)."""
+    found = []
+    for match in _UNDRESSED_ENTRY.finditer(markup):
+        opening = _UNDRESSED_RE.match(match[0])
+        assert opening is not None and opening[1] is not None
+        body = match[0][opening.end() :].rsplit(_UNDRESSED_CLOSE, 1)[0]
+        found.append((int(opening[1]), body.strip()))
+    return found
+
+
+def without_entries(markup: str) -> str:
+    """``markup`` (undressed, as the reader left it) with every entry taken out."""
+    return _UNDRESSED_ENTRY.sub("", markup)
 
 
 def _text(value: str) -> str:
@@ -183,9 +217,40 @@ class EntryBodyPostprocessor(Postprocessor):
             return _UNDRESSED_OPEN.format(entry.line) + body + _UNDRESSED_CLOSE + "\n"
 
         text = _BODY_RE.sub(lift, text)
+        text = self._unread(text)
         if self.extension.getConfig("dress_late"):
             return text
         return dress(text, self.md.dateline.entries)
+
+    def _unread(self, text: str) -> str:
+        """Entries Markdown did not read as such are problems, never raw text.
+
+        An entry inside an HTML block or comment, or in what Markdown takes for
+        code where the scanner did not, is left as placeholders in the HTML;
+        a ``:::`` line in what the scanner took for code may show as text.
+        """
+        finished = {entry.line for entry in self.md.dateline.entries}
+        for block in self.extension.blocks:
+            if block.start + 1 not in finished:
+                self.md.dateline.problems.append(
+                    Problem(
+                        "",
+                        block.start + 1,
+                        "this entry is not read as one: it stands inside an HTML block, an "
+                        "HTML comment or a code block; close that before the entry",
+                    )
+                )
+        quiet = not self.extension.blocks and not self.md.dateline.problems  # else said
+        if quiet and _RAW_FENCE.search(_SHOWN_AS_IS.sub("", text)):
+            self.md.dateline.problems.append(
+                Problem(
+                    "",
+                    self.extension.first_fence,
+                    "a ':::' line would show as text: Markdown does not read it as an entry "
+                    "here (is a code fence left open, or the entry inside HTML?)",
+                )
+            )
+        return _PLACEHOLDER.sub("", text)
 
 
 class AlignClassPostprocessor(Postprocessor):
@@ -228,8 +293,7 @@ class DatelineExtension(Extension):
         self.formats = (self.getConfig("date_format"), self.getConfig("datetime_format"))
         self.blocks: list[Block] = []
         self.texts: list[tuple[str, tuple[str, str] | None]] = []
-        self.started: dict[int, dict[str, Any]] = {}
-        self.anchors: dict[str, int] = {}
+        self.first_fence = 1  # the first ``:::`` line, where a raw one is reported
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -245,34 +309,18 @@ class DatelineExtension(Extension):
         self.md.dateline = EntryScan()
         self.blocks = []
         self.texts = []
-        self.started = {}
-        self.anchors = {}
+        self.maker = EntryMaker(
+            self.kinds, self.zone, self.formats, self.getConfig("summary_length")
+        )
 
-    def start_entry(self, number: int) -> Entry:
-        """The entry for block ``number``, body still to come."""
+    def start_entry(self, number: int) -> None:
+        """The entry of block ``number``, its body still to come."""
         block = self.blocks[number]
-        header = block.header
-        when: datetime = header.when.astimezone(self.zone)
         text, declares = self.texts[number]
-        fields = {
-            "kind": header.kind,
-            "label": self.kinds[header.kind],
-            "anchor": anchor_for(header.kind, header.date_text, self.anchors),
-            "when": when,
-            "has_time": header.has_time,
-            "title": header.title,
-            "display": format_time(when, header.has_time, self.formats),
-            "line": block.start + 1,
-            "digest": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "declares": declares,
-        }
-        self.started[number] = fields
-        return Entry(body_html="", summary="", **fields)
+        self.maker.start(block.header, block.start + 1, text, declares)
 
     def finish_entry(self, number: int, body_html: str) -> Entry:
-        fields = self.started.pop(number)
-        summary = fields["title"] or first_sentence(body_html, self.getConfig("summary_length"))
-        entry = Entry(body_html=body_html, summary=summary, **fields)
+        entry = self.maker.finish(self.blocks[number].start + 1, body_html)
         self.md.dateline.entries.append(entry)
         return entry
 

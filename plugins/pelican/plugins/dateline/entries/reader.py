@@ -13,16 +13,22 @@ the build refuses it as ``file:line: message`` instead of Pelican's
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
-from pelican.utils import slugify
+from pelican.utils import (
+    slugify,
+    strip_toc_elements_from_html,
+    truncate_html_paragraphs,
+    truncate_html_words,
+)
 
 from ..problems import Problem, SourceError, display_path, site_root
-from ..text import title_markup, without_bidi_controls
-from .markdown_ext import EXTENSION, EntryScan, dress
+from ..text import source_lines, title_markup, without_bidi_controls
+from .markdown_ext import EXTENSION, EntryScan, dress, without_entries
 
 ENTRIES = "dateline_entries"
 PROBLEMS = "dateline_problems"
@@ -31,7 +37,7 @@ PROBLEMS = "dateline_problems"
 class DatelineMarkdownReader(MarkdownReader):
     """A MarkdownReader whose metadata also holds the article's entries.
 
-    Its HTML leaves the entries' labels to ``dress_content``, after Pelican's
+    Its HTML leaves the entries' labels to ``finish_content``, after Pelican's
     typogrify: they are not prose, and typogrify's cost grows with every tag.
     """
 
@@ -55,6 +61,8 @@ class DatelineMarkdownReader(MarkdownReader):
         found: EntryScan = getattr(self._md, "dateline", EntryScan())
         meta = getattr(self._md, "Meta", None)
         self._reading, self._unreadable = text, unreadable
+        if meta is not None:
+            unreadable.extend(self._given_twice(text, meta))
         try:
             metadata = self._parse_metadata(meta) if meta is not None else {}
         finally:
@@ -76,6 +84,27 @@ class DatelineMarkdownReader(MarkdownReader):
         metadata[ENTRIES] = found.entries
         metadata[PROBLEMS] = problems
         return content, metadata
+
+    def _given_twice(self, text: str, meta: dict[str, list[str]]) -> list[Problem]:
+        """A field Pelican reads once, given on two lines: which one counts is a guess.
+
+        Each is refused at its second line; the first is kept in ``meta`` so
+        that the rest of the file is still read (and its problems found).
+        """
+        problems = []
+        for name in sorted(ONCE.intersection(meta)):
+            lines = metadata_lines(text, name)  # not meta's values: a long one has several
+            if len(lines) > 1:
+                first, second = lines[:2]
+                problems.append(
+                    Problem(
+                        self._display,
+                        second,
+                        f"{name.title()}: is given twice (lines {first} and {second}); keep one",
+                    )
+                )
+                meta[name] = meta[name][:1]
+        return problems
 
     def process_metadata(self, name: str, value: Any) -> Any:
         """Pelican's processing, with titles as text and errors at their line."""
@@ -111,11 +140,36 @@ class DatelineMarkdownReader(MarkdownReader):
         }
 
 
-def dress_content(content: Any) -> None:
-    """``content_object_init`` receiver: each entry's label, once typogrify is done."""
+def finish_content(content: Any) -> None:
+    """``content_object_init`` receiver, once typogrify is done: each entry's label,
+    in the story's language, and a summary that is the story's, not an entry's.
+
+    Pelican's summary (without ``Summary:``) is the start of the content; a
+    story that opens with an entry would be summed up by its label line.
+    """
     entries = content.metadata.get(ENTRIES)
-    if entries:
-        content._content = dress(content._content, entries)
+    if not entries:
+        return
+    labels = content.settings.get("DATELINE_LABELS", {}).get(content.lang, {})
+    if labels:
+        entries = [replace(entry, label=labels.get(entry.kind, entry.label)) for entry in entries]
+        content.metadata[ENTRIES] = entries
+    if "summary" not in content.metadata:
+        content._summary = _story_summary(content._content, content.settings)
+    content._content = dress(content._content, entries)
+
+
+def _story_summary(markup: str, settings: dict[str, Any]) -> str:
+    """Pelican's summary of ``markup`` once its entries are taken out."""
+    text = without_entries(markup)
+    paragraphs = settings.get("SUMMARY_MAX_PARAGRAPHS")
+    if paragraphs is not None:
+        text = truncate_html_paragraphs(text, paragraphs)
+    if settings.get("SUMMARY_MAX_LENGTH") is not None:
+        text = truncate_html_words(
+            text, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"]
+        )
+    return strip_toc_elements_from_html(text)
 
 
 def read_source(path: str, data: bytes) -> tuple[str, list[Problem]]:
@@ -140,7 +194,7 @@ def read_source(path: str, data: bytes) -> tuple[str, list[Problem]]:
                 line, column, run = runs.pop()
                 runs.append((line, column, run + data[bad:end]))
             else:
-                before = _lines("".join(pieces).removeprefix("\ufeff"))
+                before = source_lines("".join(pieces).removeprefix("\ufeff"))
                 runs.append((len(before), len(before[-1]) + 1, data[bad:end]))
             pieces.append("\ufffd")
             start = end
@@ -157,7 +211,7 @@ def read_source(path: str, data: bytes) -> tuple[str, list[Problem]]:
         )
     text = "".join(pieces).removeprefix("\ufeff")
     for control in _CONTROL.finditer(text):
-        before = _lines(text[: control.start()])
+        before = source_lines(text[: control.start()])
         problems.append(
             Problem(
                 path,
@@ -186,20 +240,26 @@ def _visible(text: str) -> bool:
 # 1.0 forbids: invisible in an editor, fatal to every feed.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Characters that show nothing: a title of them only is empty.
+# Header fields Pelican reads as one value (a second line would make a list).
+ONCE = frozenset(
+    {"title", "date", "modified", "slug", "lang", "status", "summary", "category", "author",
+     "authors", "tags", "translation", "save_as", "url", "template"}
+)  # fmt: skip
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007"))
-
-
-def _lines(text: str) -> list[str]:
-    """Lines as Markdown counts them (the numbers every problem carries)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def metadata_line(text: str, name: str) -> int:
     """The line of the ``Name:`` header field, else 1."""
+    return next(iter(metadata_lines(text, name)), 1)
+
+
+def metadata_lines(text: str, name: str) -> list[int]:
+    """Every line of the header that gives ``Name:``."""
     field = re.compile(rf"^[ ]{{0,3}}{re.escape(name)}[ ]*:", re.IGNORECASE)
-    for number, line in enumerate(_lines(text), 1):
+    found = []
+    for number, line in enumerate(source_lines(text), 1):
         if not line.strip():
             break
         if field.match(line):
-            return number
-    return 1
+            found.append(number)
+    return found

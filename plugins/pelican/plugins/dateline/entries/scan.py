@@ -50,8 +50,13 @@ class Block:
     def declares(self, lines: list[str]) -> tuple[str, str] | None:
         """("amends" | "retracts", anchor) when its first line says so."""
         body = [line for line in lines[self.start + 1 : self.end] if line.strip()]
-        match = _DECLARATION.match(body[0].strip()) if body else None
-        return (match["verb"].lower(), match["anchor"]) if match else None
+        return declaration(body[0]) if body else None
+
+
+def declaration(first_line: str) -> tuple[str, str] | None:
+    """("amends" | "retracts", anchor) when an entry's first line says so."""
+    match = _DECLARATION.match(first_line.strip())
+    return (match["verb"].lower(), match["anchor"]) if match else None
 
 
 def scan(
@@ -168,3 +173,58 @@ def _end_of_code(lines: list[str], start: int, fence: str) -> int:
         if lines[index].rstrip(" ") == fence:
             return index
     return start
+
+
+# reStructuredText: ``.. KIND:: WHEN "Title"`` at the start of a line, its body
+# the indented lines below it.
+_RST_DIRECTIVE = re.compile(r"^\.\. (?P<kind>[A-Za-z][A-Za-z0-9-]*)::(?:[ \t]+(?P<rest>.*))?$")
+_ISO_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def rst_entry(line: str, kinds: dict[str, str]) -> tuple[str, str] | None:
+    """(kind, rest of the line) when ``line`` opens an entry directive.
+
+    A kind that docutils also knows as a directive (``note``) is an entry only
+    when a date follows: ``.. note:: Mind the gap`` stays docutils' admonition.
+    """
+    match = _RST_DIRECTIVE.match(line.rstrip())
+    if match is None or match["kind"].lower() not in kinds:
+        return None
+    rest = (match["rest"] or "").strip()
+    if match["kind"].lower() in DOCUTILS_NAMES and not _ISO_START.match(rest):
+        return None
+    return match["kind"].lower(), rest
+
+
+# docutils' own directives (and their English names) an entry kind may share.
+DOCUTILS_NAMES = frozenset(
+    {"note", "tip", "hint", "important", "warning", "caution", "danger", "error", "attention",
+     "admonition", "topic", "sidebar", "image", "figure", "include", "raw", "class", "role",
+     "contents", "sectnum", "header", "footer", "container", "compound", "epigraph",
+     "highlights", "pull-quote", "table", "csv-table", "list-table", "math", "code", "meta",
+     "replace", "unicode", "date", "title", "rubric", "line-block", "parsed-literal"}
+)  # fmt: skip
+
+
+def scan_rst(lines: list[str], kinds: dict[str, str], zone: tzinfo) -> list[Block]:
+    """The well-formed entry directives of a reST text (what the history needs)."""
+    blocks = []
+    index = 0
+    while index < len(lines):
+        found = rst_entry(lines[index], kinds)
+        if found is None:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end][:1] in " \t"):
+            end += 1
+        while end > index + 1 and not lines[end - 1].strip():  # blank lines after it
+            end -= 1
+        try:
+            header = parse_header(f"{found[0]} {found[1]}", kinds, zone)
+        except HeaderError:
+            index = end
+            continue
+        blocks.append(Block(header, index, end))  # ``end``: the line after its body
+        index = end
+    return blocks

@@ -44,9 +44,15 @@ logger = logging.getLogger(__name__)
 class HistoryPass:
     """The result of the pass: problems, and the store the pages will read."""
 
-    def __init__(self, problems: list[Problem], store: HistoryStore | None) -> None:
+    def __init__(
+        self,
+        problems: list[Problem],
+        store: HistoryStore | None,
+        unsaved: frozenset[str] = frozenset(),
+    ) -> None:
         self.problems = problems
         self.store = store
+        self.unsaved = unsaved  # source paths whose text is not HEAD's
 
     def close(self) -> None:
         """Keep what this build made for the next one; stop git. Safe to call twice."""
@@ -57,6 +63,7 @@ class HistoryPass:
 
 def attach_histories(
     articles: Iterable[Any],
+    written: Iterable[Any],
     settings: dict[str, Any],
     zone: ZoneInfo,
     now: datetime,
@@ -69,22 +76,24 @@ def attach_histories(
     build). Close the result once the pages are written.
     """
     articles = [a for a in articles if getattr(a, "dateline", None) is not None]
+    written = list(written)
     if prefetch is not None:
         read = prefetch.repository
     else:
         read = functools.partial(read_repository, settings=settings)
-    repo, problems = _repository(read, Path(settings["PATH"]), settings) if articles else (None, [])
+    repo, problems = _repository(read, Path(settings["PATH"]), settings) if written else (None, [])
     if prefetch is not None:
         prefetch.close()
     if repo is None:
         return HistoryPass(problems, None)
+    unsaved = _unsaved(written, repo)
     store = HistoryStore(repo.root, settings)
     try:
-        problems += _attach(articles, repo, store, settings, zone, now)
+        problems += _attach(articles, repo, store, settings, zone, now, unsaved)
     except BaseException:
         store.close()
         raise
-    return HistoryPass(problems, store)
+    return HistoryPass(problems, store, frozenset(unsaved))
 
 
 def _attach(
@@ -94,15 +103,15 @@ def _attach(
     settings: dict[str, Any],
     zone: ZoneInfo,
     now: datetime,
+    unsaved: dict[str, bytes],
 ) -> list[Problem]:
     kinds = settings["DATELINE_KINDS"]
     lineages = [*repo.files.values(), *repo.ended]
     # Texts not known yet are read in one stream; entries are then loaded one
     # article at a time, so the whole site's are never in memory at once.
-    store.learn((v.blob for lineage in lineages for v in lineage), kinds, zone)
+    store.learn(((v.blob, v.path) for lineage in lineages for v in lineage), kinds, zone)
     store.keep_only(v.blob for lineage in lineages for v in lineage)
     cut = _by_story(repo.ended, store, settings, kinds, zone)
-    unsaved = _unsaved(articles, repo)
     problems: list[Problem] = []
     root = site_root(settings)
     for article in articles:
@@ -117,11 +126,12 @@ def _attach(
         if article.source_path in unsaved:
             data = unsaved[article.source_path]
             text = data.decode("utf-8-sig")
-            edited = Unsaved(store.add_text(data, text), facts_of(text, kinds, zone).entries)
+            said = facts_of(text, article.source_path, kinds, zone)
+            edited = Unsaved(store.add_text(data, text, article.source_path), said.entries)
         published = article.dateline.published
         history = build_history(
             versions,
-            store.facts((v.blob for v in versions), kinds, zone),
+            store.facts(((v.blob, v.path) for v in versions), kinds, zone),
             edited,
             functools.partial(_public_from, published=published, zone=zone),
             now,
@@ -179,7 +189,7 @@ def _by_story(
 ) -> dict[tuple[str, str], list[FileVersion]]:
     """The versions of deleted files, by the story (slug, language) each text is."""
     versions = [version for lineage in ended for version in lineage]
-    said = store.facts((v.blob for v in versions), kinds, zone)
+    said = store.facts(((v.blob, v.path) for v in versions), kinds, zone)
     found: dict[tuple[str, str], list[FileVersion]] = {}
     for version in versions:
         facts = said.get(version.blob)
@@ -256,6 +266,15 @@ def _repository(
     return repo, []
 
 
+def base_of(url: str) -> str:
+    """A story's address without its file name: ``a/b.html`` and ``a/b/`` are ``a/b/``."""
+    folder, _, name = url.rpartition("/")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    if name in ("", "index.html", "index.htm"):
+        return f"{folder}/" if folder else ""
+    return f"{folder}/{stem}/" if folder else f"{stem}/"
+
+
 def _unchecked(why: str) -> Problem:
     return Problem(
         "",
@@ -268,7 +287,7 @@ def _unchecked(why: str) -> Problem:
 def _set_urls(history: ArticleHistory, article: Any, settings: dict[str, Any]) -> str | None:
     """The addresses of the history and version pages; the first that would be
     written outside the output folder, if any."""
-    fields = article.url_format
+    fields = {**article.url_format, "base": base_of(article.url)}
     history.url = settings["DATELINE_HISTORY_URL"].format(**fields)
     history.save_as = settings["DATELINE_HISTORY_SAVE_AS"].format(**fields)
     for version in history.versions:

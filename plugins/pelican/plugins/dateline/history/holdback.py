@@ -14,9 +14,10 @@ import re
 from datetime import datetime
 from typing import Any
 
+from ..entries.markdown_ext import ENTRY_END
+
 _ENTRY = re.compile(r'<aside\b[^>]*\bdata-revision-date="([^"]+)"[^>]*>')
 _ID = re.compile(r'\bid="([^"]*)"')
-_ASIDE = re.compile(r"<(/?)aside\b[^>]*>", re.IGNORECASE)
 
 
 def without_future_entries(html: str, now: datetime) -> tuple[str, set[str]]:
@@ -47,16 +48,10 @@ def _after(iso: str, now: datetime) -> bool:
 
 
 def _end_of_element(html: str, start: int) -> int:
-    """Where the ``<aside>`` opened at ``start`` ends; asides in its body nest.
-
-    Unbalanced raw HTML in a body cuts to the end: better less than a leak.
-    """
-    depth = 0
-    for tag in _ASIDE.finditer(html, start):
-        depth += -1 if tag[1] else 1
-        if depth == 0:
-            return tag.end()
-    return len(html)
+    """Where the entry opened at ``start`` ends: its end mark, not the first
+    ``</aside>`` (its body's raw HTML may hold one). No mark: to the end."""
+    end = html.find(ENTRY_END, start)
+    return len(html) if end < 0 else end + len(ENTRY_END)
 
 
 def hold_back_in_history(history: Any, now: datetime) -> None:

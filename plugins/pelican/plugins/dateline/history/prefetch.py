@@ -122,13 +122,13 @@ def _prefetch() -> None:
             zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
             kinds = settings["DATELINE_KINDS"]
             lineages = [*repo.files.values(), *repo.ended]
-            blobs = (v.blob for vs in lineages for v in vs if _is_markdown(v.path))
-            store.learn(blobs, kinds, zone)
+            versions = ((v.blob, v.path) for vs in lineages for v in vs if _is_content(v.path))
+            store.learn(versions, kinds, zone)
             store.close()
     partial = Path(job["result"]).with_suffix(".partial")
     partial.write_bytes(pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL))
     partial.replace(job["result"])
 
 
-def _is_markdown(path: str) -> bool:
-    return path.rsplit(".", 1)[-1].lower() in ("md", "markdown", "mkd", "mdown")
+def _is_content(path: str) -> bool:
+    return path.rsplit(".", 1)[-1].lower() in ("md", "markdown", "mkd", "mdown", "rst")

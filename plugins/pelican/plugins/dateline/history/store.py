@@ -44,6 +44,8 @@ _SHAPING = (
     "history/versions.py",
     "history/diff.py",
     "entries/header.py",
+    "entries/rst.py",
+    "entries/entry.py",
 )
 _SQL_CHUNK = 500  # bound parameters per query (SQLite allows 999 on old builds)
 _BATCH = 200  # results kept in memory before they are written to the cache
@@ -87,6 +89,7 @@ class HistoryStore:
         self.reader = BlobReader(root)
         self.fingerprint = _fingerprint(settings)
         self.texts: dict[str, str] = {}  # uncommitted texts, by the blob id they would get
+        self.paths: dict[str, str] = {}  # each blob's file: its syntax (Markdown, reST)
         self.fresh: dict[str, dict[str, bytes]] = {"entries": {}, "renders": {}, "diffs": {}}
         self.recent: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
         self.markdown: Any = None
@@ -96,20 +99,22 @@ class HistoryStore:
     # --- the pass: what every committed version says ----------------------------
 
     def facts(
-        self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo
+        self, versions: Iterable[tuple[str, str]], kinds: dict[str, str], zone: ZoneInfo
     ) -> dict[str, TextFacts]:
-        """What each blob this copy has says (a shallow clone lacks some).
+        """What each (blob, path) this copy has says (a shallow clone lacks some).
 
         An entry stands unchanged in every later version of its file: each is
         kept in memory once, however many versions hold it.
         """
-        wanted = list(dict.fromkeys(blobs))
+        paths = dict(versions)
+        self.paths.update(paths)
+        wanted = list(paths)
         found = {blob: pickle.loads(data) for blob, data in self._rows("entries", wanted)}
         missing = [blob for blob in wanted if blob not in found]
         for blob, data in self.reader.stream(missing):
             if data is None:
                 continue
-            found[blob] = facts_of(decode(data), kinds, zone)
+            found[blob] = facts_of(decode(data), paths[blob], kinds, zone)
             self._keep("entries", blob, found[blob])
         once: dict[EntrySnapshot, EntrySnapshot] = {}
         for said in found.values():
@@ -117,13 +122,17 @@ class HistoryStore:
                 said.entries[anchor] = once.setdefault(snapshot, snapshot)
         return found
 
-    def learn(self, blobs: Iterable[str], kinds: dict[str, str], zone: ZoneInfo) -> None:
-        """Store what the blobs the cache does not know yet say."""
-        wanted = list(dict.fromkeys(blobs))
+    def learn(
+        self, versions: Iterable[tuple[str, str]], kinds: dict[str, str], zone: ZoneInfo
+    ) -> None:
+        """Store what the (blob, path)s the cache does not know yet say."""
+        paths = dict(versions)
+        self.paths.update(paths)
+        wanted = list(paths)
         known = set(self._keys("entries", wanted)) | self.fresh["entries"].keys()
         for blob, data in self.reader.stream([b for b in wanted if b not in known]):
             if data is not None:
-                self._keep("entries", blob, facts_of(decode(data), kinds, zone))
+                self._keep("entries", blob, facts_of(decode(data), paths[blob], kinds, zone))
 
     def _keys(self, table: str, keys: list[str]) -> Iterable[str]:
         for (key,) in self._select(table, "key", keys):
@@ -139,10 +148,11 @@ class HistoryStore:
             query = f"SELECT {columns} FROM {table} WHERE key IN ({marks})"
             yield from self.db.execute(query, chunk)
 
-    def add_text(self, data: bytes, text: str) -> str:
+    def add_text(self, data: bytes, text: str, path: str) -> str:
         """An uncommitted text: its blob id, under which it renders like any other."""
         blob = blob_id(data)
         self.texts[blob] = text
+        self.paths[blob] = path
         return blob
 
     def keep_only(self, blobs: Iterable[str]) -> None:
@@ -162,7 +172,7 @@ class HistoryStore:
             if text is None:
                 data = self.reader.get(blob)
                 text = decode(data) if data is not None else ""
-            result = self._render(text)
+            result = self._render(text, self.paths.get(blob, ""))
             if blob not in self.texts:  # only committed texts are kept
                 self._keep("renders", blob, result)
         else:
@@ -182,7 +192,11 @@ class HistoryStore:
             self._keep("diffs", key, result)
         return result
 
-    def _render(self, source: str) -> tuple[str, str | None]:
+    def _render(self, source: str, path: str) -> tuple[str, str | None]:
+        if path.endswith(".rst"):
+            from ..entries.rst import render_rst  # not in the second process (docutils)
+
+            return render_rst(source, self.settings)
         if self.markdown is None:
             from markdown import Markdown  # not in the second process: it renders nothing
 

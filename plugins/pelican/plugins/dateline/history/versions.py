@@ -13,16 +13,19 @@ Two checks read the same versions:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from itertools import pairwise
 from typing import Protocol
 
-from ..entries.header import read_header
-from ..entries.scan import scan
+from ..entries.header import read_header, read_rst_header
+from ..entries.scan import scan, scan_rst
 from ..model import anchor_for
 from ..problems import Problem
-from ..text import text_blocks
+from ..settings import is_kind
+from ..text import source_lines, text_blocks
 from .diff import TextDiff, diff_text
 from .gitlog import FileVersion
 
@@ -37,6 +40,8 @@ class EntrySnapshot:
     text: str  # title and body, white space folded: what must not change
     declares: tuple[str, str] | None  # ("amends" | "retracts", anchor)
 
+
+_KIND_USED = re.compile(r"^(?::::[ \t]+|\.\. )([a-z][a-z0-9-]*)", re.MULTILINE | re.IGNORECASE)
 
 # The header fields the history reads: whether a version was public, and
 # which story it is (a story is its slug and language, whatever its path).
@@ -54,12 +59,21 @@ class TextFacts:
         return next((value for key, value in self.header if key == name), None)
 
 
-def facts_of(source: str, kinds: dict[str, str], zone: tzinfo) -> TextFacts:
-    """The header fields and well-formed entries (by anchor) of one version of a file."""
-    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    fields, _ = read_header(source)
+def facts_of(source: str, path: str, kinds: dict[str, str], zone: tzinfo) -> TextFacts:
+    """The header fields and well-formed entries (by anchor) of one version of a file
+    (``path`` says its syntax: reST for ``.rst``, else Markdown)."""
+    lines = source_lines(source)
+    # Every kind the text uses, configured or not: taking a kind out of
+    # DATELINE_KINDS must not hide the entries published under it.
+    used = {kind.lower() for kind in _KIND_USED.findall(source)}
+    kinds = {**kinds, **{kind: kind for kind in used if is_kind(kind) and kind not in kinds}}
+    if path.endswith(".rst"):
+        fields = read_rst_header(source)
+        blocks = scan_rst(lines, kinds, zone)
+    else:
+        fields = read_header(source)[0]
+        blocks = scan(lines, kinds, zone)[0]
     header = tuple((name, fields[name]) for name in HEADER_FIELDS if name in fields)
-    blocks, _ = scan(lines, kinds, zone)
     taken: dict[str, int] = {}
     snapshots: dict[str, EntrySnapshot] = {}
     for block in blocks:
@@ -247,28 +261,31 @@ def build_history(
 def append_only_problems(history: ArticleHistory, now: datetime) -> list[Problem]:
     """Entries once published that the current text changed or dropped silently.
 
-    Only a declaration that is due counts: a scheduled ``Amends:`` licenses
-    nothing before its time.
+    An entry was published when a version holding it was still current at its
+    time (a scheduled entry edited before it is due was never public). Only a
+    declaration that is due, and not the entry's own, counts: a scheduled
+    ``Amends:`` licenses nothing before its time, and no entry amends itself.
     """
     current = history.versions[0]
     declared = {
         snapshot.declares[1]: snapshot.declares[0]
         for snapshot in current.entries.values()
-        if snapshot.declares and snapshot.when <= now
+        if snapshot.declares and snapshot.when <= now and snapshot.declares[1] != snapshot.anchor
     }
+    committed = [version for version in reversed(history.versions) if not version.unsaved]
+    ends = _ends(committed, now)
     first_seen: dict[str, tuple[Version, EntrySnapshot]] = {}
     last_seen: dict[str, EntrySnapshot] = {}
-    for version in reversed(history.versions):
-        if version.unsaved:
-            continue
+    for version, end in zip(committed, ends, strict=True):
         for anchor, snapshot in version.entries.items():
-            first_seen.setdefault(anchor, (version, snapshot))
             last_seen[anchor] = snapshot
+            if snapshot.when <= end:
+                first_seen.setdefault(anchor, (version, snapshot))
     problems = []
     for anchor, (version, snapshot) in first_seen.items():
-        now = current.entries.get(anchor)
+        kept = current.entries.get(anchor)
         where = f"was published in {version.short} on {version.time:%Y-%m-%d}"
-        if now is None and declared.get(anchor) != "retracts":
+        if kept is None and declared.get(anchor) != "retracts":
             problems.append(
                 Problem(
                     "",
@@ -278,17 +295,28 @@ def append_only_problems(history: ArticleHistory, now: datetime) -> list[Problem
                     f"first line is 'Retracts: {anchor}')",
                 )
             )
-        elif now is not None and now.text != snapshot.text and anchor not in declared:
+        elif kept is not None and kept.text != snapshot.text and anchor not in declared:
             problems.append(
                 Problem(
                     "",
-                    now.line,
+                    kept.line,
                     f"entry {anchor} {where} and has since been changed; keep it and "
                     f"append a new entry instead (to amend it, append an entry whose "
                     f"first line is 'Amends: {anchor}')",
                 )
             )
     return problems
+
+
+def _ends(committed: list[Version], now: datetime) -> list[datetime]:
+    """Until when each version was current: the next one's time, never earlier than
+    any before it (a back-dated commit does not shorten what was public)."""
+    ends: list[datetime] = []
+    latest = None
+    for version, later in pairwise(committed):
+        latest = max(filter(None, (latest, version.time, later.time)))
+        ends.append(latest)
+    return [*ends, now] if committed else []
 
 
 def silent_edits(history: ArticleHistory, threshold: int) -> list[str]:

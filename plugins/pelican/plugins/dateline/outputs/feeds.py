@@ -37,11 +37,18 @@ def entry_id(authority: str, item: LogItem) -> str:
     return f"tag:{authority},{item.entry.day.isoformat()}:/{item.url}#{item.entry.anchor}"
 
 
+class _EntryFeed(Atom1Feed):
+    """Atom, each entry marked with its story's language (``xml:lang``)."""
+
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        return {**super().item_attributes(item), "xml:lang": item["lang"]}
+
+
 def updates_feed(items: Sequence[LogItem], settings: dict[str, Any]) -> Atom1Feed:
     """Build the feed; ``items`` come newest first."""
     site_url = site_origin(settings)
     authority = id_authority(settings)
-    feed = Atom1Feed(
+    feed = _EntryFeed(
         title=f"{plain(settings.get('SITENAME', ''))}: updates and corrections",
         link=f"{site_url}/{settings['DATELINE_UPDATES_URL']}",
         feed_url=f"{site_url}/{settings['DATELINE_FEED_PATH']}",
@@ -61,5 +68,6 @@ def updates_feed(items: Sequence[LogItem], settings: dict[str, Any]) -> Atom1Fee
             pubdate=entry.when,
             updateddate=entry.when,
             categories=[entry.label],
+            lang=item.lang,
         )
     return feed

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
 
-from ..settings import setting
+from ..settings import setting, site_origin
 from ..text import plain, title_markup
 
 
@@ -37,7 +37,23 @@ def readable_datetime(context: Mapping[str, Any], moment: datetime) -> str:
     return _local(context, moment).strftime(setting(context, "DATELINE_DATETIME_FORMAT"))
 
 
+@pass_context
+def words(context: Mapping[str, Any], text: str, lang: str | None = None) -> str:
+    """``text`` (the English words of a template) in ``lang``, from DATELINE_LABELS;
+    as it is where that language has none. ``lang`` defaults to the site's."""
+    language = lang or context.get("DEFAULT_LANG") or "en"
+    return setting(context, "DATELINE_LABELS").get(language, {}).get(text, text)
+
+
+def address(content: Any) -> str:
+    """``content``'s absolute address, from its settings: with ``RELATIVE_URLS`` the
+    template's ``SITEURL`` is relative, and an ``hreflang`` link must not be."""
+    return f"{site_origin(content.settings)}/{content.url}"
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "words": words,
+    "address": address,
     "plain": plain,
     "title_markup": title_markup,  # a title as typed (an older version's) -> as Pelican keeps it
     "isotime": isotime,

@@ -11,6 +11,7 @@ and Dateline's own otherwise.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -34,10 +35,11 @@ from ..settings import site_origin
 from .feeds import updates_feed
 from .inject import TEMPLATES
 from .jsonld import json_ld
-from .record import record_text
+from .record import RECORD_PATH, record_text
 from .sitemap import sitemap
-from .updates import LogItem, updates_log
+from .updates import LogItem, by_language, updates_log
 
+logger = logging.getLogger(__name__)
 _CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 STYLESHEET = TEMPLATES.parent / "static" / "dateline.css"
 
@@ -60,32 +62,41 @@ class DatelineGenerator(Generator):
         problems = refusal.reading_problems()
         for content in self._all_content():
             problems.extend(self._attach_model(content, zone, now))
-        articles = self.context.get("articles", [])
+        stories = list(self._published())
         if self.settings["DATELINE_HISTORY"]:
-            published = [t for a in articles for t in (a, *getattr(a, "translations", []))]
-            self.history = attach_histories(published, self.settings, zone, now, self.prefetch)
+            # Hidden stories are checked too (they are public to whoever has the
+            # address), and every file written must be committed where asked.
+            checked = [*stories, *self._published("hidden_articles", "hidden_pages")]
+            written = (
+                [*checked, *self._published("drafts", "draft_pages")]
+                if self.settings["DATELINE_WRITE_DRAFTS"]
+                else checked
+            )
+            self.history = attach_histories(
+                checked, self._once(written), self.settings, zone, now, self.prefetch
+            )
             problems.extend(self.history.problems)
-            problems.extend(self._check_histories(published, now))
+            problems.extend(self._check_histories(checked, written, now))
         if problems:
             self.history.close()
             raise BuildRefused(problems)
-        self.log = updates_log(articles)
+        listed = stories if self.settings["DATELINE_UPDATES_PAGES"] else self._published("articles")
+        drafts = [*self._published("drafts", "draft_pages")]
+        if drafts and not self.settings["DATELINE_WRITE_DRAFTS"]:
+            logger.warning(
+                "Dateline: %d draft(s) not written (Pelican writes them to drafts/); set "
+                "DATELINE_WRITE_DRAFTS = True to preview them",
+                len(drafts),
+            )
+        self.log = updates_log(listed)
         self.context["updates_log"] = self.log
 
     def generate_output(self, writer: Any) -> None:
-        updates_as = self.settings["DATELINE_UPDATES_SAVE_AS"]
-        if updates_as:
-            writer.write_file(
-                updates_as,
-                self._template("updates"),
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                paginated={"updates_log": self.log},
-                template_name="updates",
-                url=self.settings["DATELINE_UPDATES_URL"],
-                updates_log=self.log,
-                page_name="updates",
-            )
+        logs = [(None, self.log)]
+        if self.settings["DATELINE_UPDATES_LANG_SAVE_AS"]:
+            logs += by_language(self.log, self.settings["DEFAULT_LANG"]).items()
+        for lang, log in logs:
+            self._write_log(writer, lang, log)
         feed_path = self.settings["DATELINE_FEED_PATH"]
         if feed_path:
             with self._open(writer, feed_path) as out:
@@ -96,10 +107,9 @@ class DatelineGenerator(Generator):
             self.history.close()
         sitemap_path = self.settings["DATELINE_SITEMAP_PATH"]
         if sitemap_path:
-            contents = [*self.context.get("articles", []), *self.context.get("pages", [])]
             with self._open(writer, sitemap_path) as out:
-                out.write(sitemap(contents, site_origin(self.settings)))
-        with self._open(writer, self.settings["DATELINE_RECORD_SAVE_AS"]) as out:
+                out.write(sitemap(self._published(), site_origin(self.settings)))
+        with self._open(writer, RECORD_PATH) as out:
             out.write(record_text(self._published()))
         stylesheet_as = self.settings["DATELINE_STYLESHEET_SAVE_AS"]
         if stylesheet_as:
@@ -108,6 +118,32 @@ class DatelineGenerator(Generator):
                 STYLESHEET.open(encoding="utf-8") as source,
             ):
                 shutil.copyfileobj(source, out)
+
+    def _write_log(self, writer: Any, lang: str | None, log: list[LogItem]) -> None:
+        """The updates pages: the site's (``lang`` None) or one language's."""
+        save_as, url = (
+            (
+                self.settings["DATELINE_UPDATES_LANG_SAVE_AS"],
+                self.settings["DATELINE_UPDATES_LANG_URL"],
+            )
+            if lang
+            else (self.settings["DATELINE_UPDATES_SAVE_AS"], self.settings["DATELINE_UPDATES_URL"])
+        )
+        save_as, url = save_as.format(lang=lang), url.format(lang=lang)
+        if not save_as:
+            return
+        writer.write_file(
+            save_as,
+            self._template("updates"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            paginated={"updates_log": log},
+            template_name="updates",
+            url=url,
+            updates_log=log,
+            updates_lang=lang,
+            page_name="updates",
+        )
 
     def _template(self, name: str) -> Any:
         """The theme's template ``name``, else Dateline's own."""
@@ -123,7 +159,7 @@ class DatelineGenerator(Generator):
         history_template = self._template("history")
         version_template = self._template("version")
         relative = self.settings["RELATIVE_URLS"]
-        for article in self.context.get("articles", []):
+        for article in self._published():
             history = article.dateline.history if article.dateline else None
             if history is None:
                 continue
@@ -144,9 +180,14 @@ class DatelineGenerator(Generator):
                     **extra,
                 )
 
-    def _published(self) -> Iterator[Any]:
-        """Every published article and page, and their translations."""
-        for name in ("articles", "pages"):
+    @staticmethod
+    def _once(contents: list[Any]) -> list[Any]:
+        """Every content object once (a translation may be listed twice)."""
+        return list({id(content): content for content in contents}.values())
+
+    def _published(self, *lists: str) -> Iterator[Any]:
+        """Every published story (article, page) and its translations."""
+        for name in lists or ("articles", "pages"):
             for content in self.context.get(name, []):
                 yield content
                 yield from getattr(content, "translations", [])
@@ -163,6 +204,15 @@ class DatelineGenerator(Generator):
         published = getattr(content, "date", None)
         if published is None:
             content.dateline = None
+            problems.extend(
+                Problem(
+                    self._source(content),
+                    entry.line,
+                    f"entry {entry.anchor} is on a story with no Date:, so nothing says when "
+                    "it was first published; add a Date: line to its header",
+                )
+                for entry in entries
+            )
             return problems
         visible, late = check_entries(
             entries, published, now, self.settings["DATELINE_ALLOW_SCHEDULED"]
@@ -186,25 +236,27 @@ class DatelineGenerator(Generator):
             content.locale_modified = record.updated.strftime(content.date_format)
         return problems
 
-    def _check_histories(self, articles: list[Any], now: datetime) -> list[Problem]:
+    def _check_histories(
+        self, stories: list[Any], written: list[Any], now: datetime
+    ) -> list[Problem]:
         """Keep scheduled entries out of every version; refuse uncommitted text if asked."""
-        problems = []
-        for article in articles:
-            history = article.dateline.history if article.dateline else None
-            if history is None:
-                continue
-            if self.settings["DATELINE_ALLOW_SCHEDULED"]:
-                hold_back_in_history(history, now)
-            if self.settings["DATELINE_REQUIRE_COMMITTED"] and history.versions[0].unsaved:
-                problems.append(
-                    Problem(
-                        self._source(article),
-                        1,
-                        "has changes that are not committed; commit them first, so that "
-                        "every text readers see is a version on the record",
-                    )
-                )
-        return problems
+        if self.settings["DATELINE_ALLOW_SCHEDULED"]:
+            for story in stories:
+                history = story.dateline.history if story.dateline else None
+                if history is not None:
+                    hold_back_in_history(history, now)
+        if not self.settings["DATELINE_REQUIRE_COMMITTED"]:
+            return []
+        return [
+            Problem(
+                self._source(content),
+                1,
+                "has changes that are not committed; commit them first, so that "
+                "every text readers see is a version on the record",
+            )
+            for content in written
+            if content.source_path in self.history.unsaved
+        ]
 
     def _source(self, content: Any) -> str:
         return display_path(content.source_path, site_root(self.settings))

@@ -7,16 +7,20 @@ lacks, rendered from the same partials a theme can include itself
 (``templates/dateline/parts/``), in Dateline's own Jinja environment (so
 they are escaped whatever the site's ``autoescape``):
 
-* ``head.html`` (JSON-LD, stylesheet) before ``</head>``;
+* ``head.html`` (JSON-LD, ``hreflang`` links unless the theme has its own,
+  stylesheet) before ``</head>``;
 * ``dateline.html`` just before the story's content, ``revision_history.html``
   just after it; where the theme changed the content on the way (so it
   cannot be found in the page), both go at the end of ``<article>``,
   ``<main>`` or ``<body>``.
 
-A part is lacking when its hook (``data-dateline="…"``) is not in the page,
-so a theme that includes a partial never shows it twice. Only pages of
-content with entries get parts: elsewhere the page is exactly the theme's.
-``DATELINE_INJECT = False`` turns it all off.
+A part is lacking when no tag of the page outside the story's content
+carries its hook (``data-dateline="…"``), so a theme that includes a partial
+never shows it twice, and a story that merely mentions a hook (in its text,
+or in raw HTML) cannot hide its own dateline. A page without ``</head>``
+gets the head part before ``<body>`` (or after ``<html>``, or first). Only
+pages of content with entries get parts: elsewhere the page is exactly the
+theme's. ``DATELINE_INJECT = False`` turns it all off.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ _PARTS = {  # hook -> partial
 # Where the dateline and revision history go when the content is not found.
 _STORY_ENDS = tuple(re.compile(rf"</{tag}\s*>", re.I) for tag in ("article", "main", "body"))
 _HEAD_END = re.compile(r"</head\s*>", re.I)
+_HREFLANG = re.compile(r"<link\s[^>]*\bhreflang\s*=", re.I)
+_BODY = re.compile(r"<body[\s>]", re.I)
+_HTML = re.compile(r"<html(?:\s[^>]*)?>", re.I)
 
 
 @cache
@@ -89,14 +96,17 @@ def story_of(context: dict[str, Any]) -> Any:
 
 def with_parts(page: str, story: Any, context: dict[str, Any]) -> str:
     """``page`` with each of Dateline's parts it lacks."""
-    missing = [hook for hook in _PARTS if f'data-dateline="{hook}"' not in page]
+    content = story.content or ""
+    theirs = page.replace(content, "") if content else page
+    missing = [hook for hook in _PARTS if not _has_hook(theirs, hook)]
     if not missing:
         return page
+    hreflang = _HREFLANG.search(theirs) is not None  # the theme links translations itself
+    context = {**context, "dateline_theme_hreflang": hreflang}
     parts = {hook: environment().get_template(_PARTS[hook]).render(context) for hook in missing}
     if "head" in parts:
-        page = _insert_before(page, _HEAD_END, parts.pop("head"))
+        page = _in_head(page, parts.pop("head"))
     before, after = parts.get("dateline", ""), parts.get("revision-history", "")
-    content = story.content
     found = page.find(content) if content else -1
     if found >= 0:
         end = found + len(content)
@@ -104,14 +114,24 @@ def with_parts(page: str, story: Any, context: dict[str, Any]) -> str:
     if not (before or after):
         return page
     for end_tag in _STORY_ENDS:
-        if end_tag.search(page):
-            return _insert_before(page, end_tag, before + "\n" + after)
+        match = end_tag.search(page)
+        if match is not None:
+            return page[: match.start()] + before + "\n" + after + "\n" + page[match.start() :]
     return page + before + after
 
 
-def _insert_before(page: str, tag: re.Pattern[str], markup: str) -> str:
-    """``markup`` before the first match of ``tag`` (``page`` as it was if none)."""
-    match = tag.search(page)
-    if match is None:
-        return page
-    return page[: match.start()] + markup + "\n" + page[match.start() :]
+def _has_hook(page: str, hook: str) -> bool:
+    """Whether a tag of ``page`` carries ``hook`` (the head part: or its stylesheet)."""
+    names = "head|stylesheet" if hook == "head" else re.escape(hook)
+    pattern = rf"""<[a-zA-Z][^<>]*\sdata-dateline\s*=\s*(["']?)(?:{names})\1[\s/>]"""
+    return re.search(pattern, page) is not None
+
+
+def _in_head(page: str, markup: str) -> str:
+    """``markup`` before ``</head>``; failing that before ``<body>``, after ``<html>``, or first."""
+    for anchor, after in ((_HEAD_END, False), (_BODY, False), (_HTML, True)):
+        match = anchor.search(page)
+        if match is not None:
+            at = match.end() if after else match.start()
+            return page[:at] + markup + "\n" + page[at:]
+    return markup + "\n" + page

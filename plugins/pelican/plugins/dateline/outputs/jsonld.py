@@ -33,6 +33,7 @@ def json_ld(
         "headline": plain(article.title),
         "url": url,
         "mainEntityOfPage": url,
+        "inLanguage": article.lang,
         "datePublished": record.published.isoformat(),
         "dateModified": record.modified.isoformat(),
         "author": [

@@ -8,6 +8,9 @@ amends or retracts. ``dateline publish`` compares the new build's record with
 the one at the target and refuses when a published entry vanished or changed
 without an entry that says so. The file is also how ``dateline build`` knows
 a folder is a site it built, and so its to replace.
+
+Its place is fixed (``RECORD_PATH``), not a setting: a site whose settings
+moved the record would be published unchecked.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 FORMAT = "dateline-record/1"
+RECORD_PATH = "dateline/record.json"  # in the output folder
 
 
 def record_document(stories: Iterable[Any]) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""The site-wide log: every visible entry of every published article."""
+"""The updates log: every visible entry of every published story, newest first.
+
+The site-wide log lists every language; a site with translations also gets
+a log per language other than its default (``DATELINE_UPDATES_LANG_*``,
+as Pelican's ``*_LANG_SAVE_AS``).
+"""
 
 from __future__ import annotations
 
@@ -13,17 +18,27 @@ from ..model import Entry
 class LogItem:
     """One line of the updates page and one item of the updates feed."""
 
-    article: Any
+    article: Any  # the story: an article or a page, or a translation of one
     entry: Entry
-    url: str  # the article's, read once: Pelican formats ``article.url`` anew each time
+    url: str  # the story's, read once: Pelican formats ``article.url`` anew each time
+    lang: str  # the story's language, for hreflang and the per-language logs
 
 
-def updates_log(articles: Iterable[Any]) -> list[LogItem]:
-    """All entries of ``articles``, newest first (by instant, not by text)."""
+def updates_log(stories: Iterable[Any]) -> list[LogItem]:
+    """All entries of ``stories``, newest first (by instant, not by text)."""
     items = []
-    for article in articles:
-        if article.dateline is not None and article.dateline.entries:
-            url = article.url
-            items += (LogItem(article, entry, url) for entry in article.dateline.entries)
+    for story in stories:
+        if story.dateline is not None and story.dateline.entries:
+            url, lang = story.url, story.lang
+            items += (LogItem(story, entry, url, lang) for entry in story.dateline.entries)
     items.sort(key=lambda item: (item.entry.instant, item.url, item.entry.anchor), reverse=True)
     return items
+
+
+def by_language(items: list[LogItem], default: str) -> dict[str, list[LogItem]]:
+    """The log of each language but the default, when the site has more than one."""
+    found: dict[str, list[LogItem]] = {}
+    for item in items:
+        if item.lang != default:
+            found.setdefault(item.lang, []).append(item)
+    return dict(sorted(found.items()))
