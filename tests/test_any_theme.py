@@ -87,11 +87,21 @@ def story_page(name: str, site: Site, slug: str = "ferry-timetable") -> Beautifu
     return site.html(relative)
 
 
+def assert_parts_once(page: BeautifulSoup, name: str = "") -> None:
+    """Each of Dateline's parts once: the head part is several elements (JSON-LD,
+    links to the record), each once."""
+    for hook in ("dateline", "revision-history"):
+        assert len(page.select(f'[data-dateline="{hook}"]')) == 1, (name, hook)
+    head = [str(element) for element in page.select('[data-dateline="head"]')]
+    assert len(head) == len(set(head)) >= 1, name
+    assert len(page.select('script[type="application/ld+json"]')) == 1, name
+
+
 def test_every_theme_shows_dateline_history_and_json_ld_once(themed) -> None:
     name, site = themed
     page = story_page(name, site)
-    for hook in ("head", "dateline", "revision-history"):
-        assert len(page.select(f'[data-dateline="{hook}"]')) == 1, (name, hook)
+    assert_parts_once(page, name)
+    assert len(page.select('link[rel="version-history"]')) == 1, name
     published = page.select("time.dt-published")
     assert [time["datetime"] for time in published] == ["2018-10-24T09:00:00-04:00"]
     updated = page.select_one('a[href="#revision-history"] time.dt-updated')
@@ -187,8 +197,7 @@ def test_a_theme_that_includes_the_parts_itself_gets_each_once(site: Site) -> No
     )
     foreign(site, "notmyidea", f"THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n").build()
     page = site.html("ferry-timetable.html")
-    for hook in ("head", "dateline", "revision-history"):
-        assert len(page.select(f'[data-dateline="{hook}"]')) == 1, hook
+    assert_parts_once(page)
     # Where the recipe put it (before the theme's content block), not where
     # injection would have (inside it, before the story's text).
     dateline = page.select_one('[data-dateline="dateline"]')
@@ -200,8 +209,7 @@ def test_an_escaping_theme_still_gets_the_parts_once(site: Site) -> None:
     (the site's choice); Dateline's parts still come once, at the end of the story."""
     foreign(site, COLUMN, 'JINJA_ENVIRONMENT = {"autoescape": True}\n').build()
     page = site.html("ferry-timetable.html")
-    for hook in ("head", "dateline", "revision-history"):
-        assert len(page.select(f'[data-dateline="{hook}"]')) == 1, hook
+    assert_parts_once(page)
     assert page.select_one("article.post").select_one("section#revision-history")
 
 
@@ -260,7 +268,8 @@ def test_a_theme_without_a_head_end_still_gets_the_head_part(site: Site, cut: st
     base.write_text(base.read_text("utf-8").replace(cut, ""), encoding="utf-8")
     foreign(site, theme).build()
     text = (site.output / "ferry-timetable.html").read_text("utf-8")
-    assert text.count('data-dateline="head"') == 1
+    assert text.count('type="application/ld+json"') == 1
+    assert text.count("ferry-timetable/updates.atom.xml") == 2  # in the head, and visible
     assert text.startswith("<!DOCTYPE html>")
     ld = BeautifulSoup(text, "html.parser").select_one('script[type="application/ld+json"]')
     assert json.loads(ld.string)["headline"] == "Ferry timetable"

@@ -249,7 +249,9 @@ def test_no_repository_builds_without_history(site: Site, caplog: pytest.LogCapt
     ]
     assert len(notes) == 1 and "not in a git repository" in notes[0]
     page = site.html("how-the-water-rate-rise-works/index.html")
-    assert page.select_one(".history-link") is None
+    links = [a["href"] for a in page.select(".history-link a")]
+    assert links == ["https://news.example/how-the-water-rate-rise-works/updates.atom.xml"]
+    assert not page.select('link[rel~="version-history"], link[rel~="timemap"]')
 
 
 def test_without_git_installed(
@@ -328,5 +330,8 @@ def test_history_needs_one_git_log_not_one_per_file(
 def test_version_pages_can_be_left_out(site: Site, newsroom: dict[str, str]) -> None:
     site.build(DATELINE_VERSION_SAVE_AS="")
     base = site.output / "how-the-water-rate-rise-works" / "history"
-    assert [p.name for p in base.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in base.iterdir()) == ["index.html", "index.json", "timemap.link"]
     assert "Read this version" not in (base / "index.html").read_text()
+    assert "memento" not in (base / "timemap.link").read_text()
+    page = site.html("how-the-water-rate-rise-works/index.html")
+    assert not page.select('link[rel~="predecessor-version"]')

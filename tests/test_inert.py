@@ -15,7 +15,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import feedparser
 import pelican
 import pytest
 from conftest import ROOT
@@ -49,14 +51,23 @@ DRAFT_URL = DRAFT_SAVE_AS = DRAFT_LANG_URL = DRAFT_LANG_SAVE_AS = "drafts/{{{{pa
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{{{{slug}}}}.atom.xml"
 """
-# Dateline's own files: the updates log and its feed, the sitemap, the stylesheet.
+# Dateline's own files: the updates log, its feed and JSON, the sitemap and
+# robots.txt, the stylesheet, the record; and each story's feed beside it.
 OURS = {
     "updates/index.html",
+    "updates/index.json",
     "feeds/updates.atom.xml",
     "sitemap.xml",
+    "robots.txt",
     "dateline/dateline.css",
     "dateline/record.json",
 }
+STORY_FEED = "updates.atom.xml"
+
+
+def ours(path: str) -> bool:
+    return path in OURS or path.endswith(f"/{STORY_FEED}")
+
 
 CONTENT = {
     "pelican-articles": (PELICAN_TESTS / "content", ""),
@@ -108,12 +119,15 @@ def same_ignoring_white_space(one: bytes, two: bytes) -> bool:
     return one == two
 
 
+# Pelican's feeds, as plain Pelican writes them (docs/pelican.md: Dateline fixes them).
+AS_PELICAN = "DATELINE_WRITE_DRAFTS = True\nDATELINE_PELICAN_FEEDS = False\n"
+
+
 @pytest.mark.parametrize("name", list(CONTENT))
 @pytest.mark.parametrize("theme", ["notmyidea", "simple"])
 def test_content_without_entries_builds_as_plain_pelican_does(tmp_path, name, theme) -> None:
-    drafts = "DATELINE_WRITE_DRAFTS = True\n"
     plain = build(tmp_path, name, theme, [], "")
-    with_dateline = build(tmp_path, name, theme, ["dateline"], drafts)
+    with_dateline = build(tmp_path, name, theme, ["dateline"], AS_PELICAN)
     assert plain, "Pelican wrote nothing"
     different = [
         path
@@ -121,14 +135,42 @@ def test_content_without_entries_builds_as_plain_pelican_does(tmp_path, name, th
         if not same_ignoring_white_space(plain[path], with_dateline.get(path, b""))
     ]
     assert different == []
-    assert set(with_dateline) - set(plain) <= OURS
+    added = set(with_dateline) - set(plain)
+    assert {path for path in added if not ours(path)} == set()
 
 
-def test_the_one_difference_by_default_is_that_drafts_are_not_written(tmp_path) -> None:
+def test_pelican_feeds_differ_only_in_their_own_ids_and_languages(tmp_path) -> None:
+    """With DATELINE_PELICAN_FEEDS (the default): the same entries, the same entry ids
+    (on a site at its domain's root), each feed an id of its own."""
+    plain = build(tmp_path, "pelican-articles", "notmyidea", [], "")
+    fixed = build(tmp_path, "pelican-articles", "notmyidea", ["dateline"], "")
+    feeds = sorted(path for path in plain if path.startswith("feeds/"))
+    atom = [path for path in feeds if path.endswith(".atom.xml")]
+    assert len(atom) > 2
+    ids = set()
+    for path in feeds:
+        before, after = feedparser.parse(plain[path]), feedparser.parse(fixed[path])
+        assert [entry_facts(entry) for entry in after.entries] == [
+            entry_facts(entry) for entry in before.entries
+        ], path
+        if path in atom:
+            assert before.feed.id == "https://example.org/"
+            ids.add(after.feed.id)
+            assert {entry.title_detail.language for entry in after.entries} <= {"en", "fr"}
+    assert len(ids) == len(atom)
+
+
+def entry_facts(entry: Any) -> tuple[Any, ...]:
+    content = entry.get("content", [{}])[0].get("value")
+    return (entry.id, entry.link, entry.title, entry.get("published"), entry.updated, content)
+
+
+def test_by_default_drafts_are_not_written_and_only_feeds_differ(tmp_path) -> None:
     plain = build(tmp_path, "pelican-articles", "notmyidea", [], "")
     with_dateline = build(tmp_path, "pelican-articles", "notmyidea", ["dateline"], "")
     drafts = {path for path in plain if path.startswith("drafts/")}
     assert drafts  # Pelican's test content has a draft
     assert set(plain) - set(with_dateline) == drafts
     for path in set(plain) - drafts:
-        assert same_ignoring_white_space(plain[path], with_dateline[path]), path
+        if not path.startswith("feeds/"):  # fixed, as the test above shows
+            assert same_ignoring_white_space(plain[path], with_dateline[path]), path

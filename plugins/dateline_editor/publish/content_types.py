@@ -17,6 +17,7 @@ TYPES = {
     ".js": "text/javascript",
     ".mjs": "text/javascript",
     ".json": "application/json",
+    ".link": "application/link-format",  # Memento TimeMaps (RFC 6690)
     ".webmanifest": "application/manifest+json",
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",

@@ -4,7 +4,8 @@ The build goes into a private folder, never into a folder a server or
 another build is using. It is checked with every ``check`` source (the
 build's own refusals, links and anchors, and whatever rules are registered
 later); only a build with no problem is deployed, whole, and then put in
-place as ``output/`` so what was deployed can be looked at.
+place as ``output/`` so what was deployed can be looked at. Then the WebSub
+hub, if one is set, is told of the feeds it has not accepted yet (``websub``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..check.run import CheckRun, run_check
 from ..errors import ToolError
 from ..progress import step
 from ..project import Project
-from . import record
+from . import record, websub
 from .targets import Target, deploy
 
 
@@ -46,6 +47,9 @@ def publish(project: Project, target: Target, output: Path) -> str:
         summary = deploy(target, site, project)
         record.keep(project, target, site)
         _put_in_place(site, output)
+        hub = project.setting("DATELINE_WEBSUB_HUB")
+        if hub:
+            websub.tell_hub(project, target, output, hub)
         return summary
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

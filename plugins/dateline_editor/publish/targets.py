@@ -35,6 +35,13 @@ class Target:
     def get(self, name: str) -> Any:
         return self.values[f"DATELINE_DEPLOY_{name}"]
 
+    @property
+    def goes_live(self) -> bool:
+        """Whether a deploy puts the site where readers (and hubs) fetch it: every
+        target does, but GitHub Pages with DATELINE_DEPLOY_GITHUB_PUSH off, which
+        only commits the branch in the local repository."""
+        return not (self.kind == "github-pages" and not self.get("GITHUB_PUSH"))
+
     def describe(self) -> str:
         if self.kind == "rsync":
             return f"rsync to {self.get('RSYNC_DEST')}"

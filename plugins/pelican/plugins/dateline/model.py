@@ -65,6 +65,7 @@ class Record:
     updated: datetime | None
     updated_display: str | None
     json_ld: str = ""  # schema.org NewsArticle or WebPage, filled in by the model step
+    feed_path: str = ""  # its own feed of entries (DATELINE_STORY_FEED_PATH); "" for none
     history: ArticleHistory | None = None  # when the content is in git
 
     @property

@@ -156,6 +156,20 @@ def _feed_path(value: Any) -> str | None:
     return path_pattern(frozenset())(value)
 
 
+_TAG_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _tag_date(value: Any) -> str | None:
+    """RFC 4151's date: YYYY, YYYY-MM or YYYY-MM-DD."""
+    ok = isinstance(value, str) and _TAG_DATE.fullmatch(value) is not None
+    return None if ok else 'a date as "YYYY-MM-DD" (or "YYYY-MM", "YYYY")'
+
+
+def _web_address(value: Any) -> str | None:
+    ok = value is None or (isinstance(value, str) and value.startswith(("http://", "https://")))
+    return None if ok else 'an address starting "https://" (or "http://"), or None'
+
+
 _NO_FIELDS = frozenset[str]()
 _LANG_FIELDS = frozenset({"lang"})
 _HISTORY_FIELDS = CONTENT_FIELDS
@@ -217,9 +231,29 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("DATELINE_SITEMAP_PATH", "sitemap.xml", _feed_path,
             'a sitemap whose `lastmod` is each page\'s updated time ("" leaves it out)',
             "outputs"),
+    Setting("DATELINE_STORY_FEED_PATH", "{base}updates.atom.xml", path_pattern(CONTENT_FIELDS),
+            "the Atom feed of one story's entries, beside it (fields as in "
+            'DATELINE_HISTORY_URL; "" leaves them out)', "outputs"),
+    Setting("DATELINE_UPDATES_JSON_PATH", "updates/index.json", _feed_path,
+            'the updates log as JSON (docs/record-formats.md; "" leaves it out)', "outputs"),
     Setting("DATELINE_ID_AUTHORITY", "", _text,
             "the fixed part of feed entry ids (`tag:AUTHORITY,DATE:/URL#ANCHOR`, RFC 4151); "
             'set it once and never change it; "" uses the host of SITEURL', "outputs"),
+    Setting("DATELINE_ID_DATE", "2000-01-01", _tag_date,
+            "the date in each feed's own id (`tag:AUTHORITY,DATE:/FEED`): a day the newsroom "
+            "held the authority (RFC 4151); set it once and never change it", "outputs"),
+    Setting("DATELINE_PELICAN_FEEDS", True, _boolean,
+            "give Pelican's own feeds an id each, entry ids from DATELINE_ID_AUTHORITY, "
+            "absolute links and `xml:lang` (docs/pelican.md)", "outputs"),
+    Setting("DATELINE_WEBSUB_HUB", None, _web_address,
+            'a WebSub hub, e.g. "https://pubsubhubbub.appspot.com/": entry feeds name it '
+            "(`rel=\"hub\"`) and `publish` tells it which feeds changed", "outputs"),
+    Setting("DATELINE_PUBLISHER_LOGO", "", _text,
+            "the newsroom's logo for JSON-LD `publisher.logo`: an address, or a path from "
+            'the site\'s root ("" leaves it out)', "outputs"),
+    Setting("DATELINE_ROBOTS_PATH", "robots.txt", _feed_path,
+            "a robots.txt naming the sitemap, written only when the site has no robots.txt "
+            'of its own ("" leaves it out)', "outputs"),
     Setting("DATELINE_INJECT", True, _boolean,
             "add the dateline, revision history, JSON-LD and stylesheet to article and page "
             "pages of a theme that does not include Dateline's parts itself", "outputs"),
@@ -242,6 +276,17 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("DATELINE_VERSION_SAVE_AS", "{base}history/{version}/index.html",
             path_pattern(_VERSION_FIELDS),
             'where each older version is written ("" leaves them out)', "history"),
+    Setting("DATELINE_HISTORY_JSON_PATH", "{base}history/index.json",
+            path_pattern(_HISTORY_FIELDS),
+            'each story\'s versions as JSON (docs/record-formats.md; "" leaves them out)',
+            "history"),
+    Setting("DATELINE_TIMEMAP_PATH", "{base}history/timemap.link", path_pattern(_HISTORY_FIELDS),
+            "each story's Memento TimeMap (RFC 7089, `application/link-format`; "
+            '"" leaves them out)', "history"),
+    Setting("DATELINE_HEADERS_PATH", "", _feed_path,
+            "a headers file for hosts that read one (`_headers` on Netlify and Cloudflare "
+            "Pages): `Memento-Datetime` and `Link` for each version page, the TimeMap's "
+            'type ("" writes none; docs/record-formats.md)', "history"),
     Setting("DATELINE_HISTORY_CACHE", True, _boolean,
             "keep each committed version's entries, HTML and diff in CACHE_PATH, by git blob "
             "id, so a build renders only versions it has not seen", "history"),

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import get_date, slugify
 
+from ..addresses import story_fields
 from ..guard import leaves_output
 from ..problems import Problem, display_path, site_root
 from .gitlog import FileVersion, HistoryUnavailable, RepoHistory, blob_id, worktree_blobs
@@ -157,7 +158,7 @@ def _attach(
         if not repo.shallow:
             problems.extend(_check(history, source, settings, now))
         for version in history.versions:  # checked: pages need only what each added
-            version.entries = {}
+            version.entries = {anchor: version.entries[anchor] for anchor in version.added}
     return problems
 
 
@@ -266,15 +267,6 @@ def _repository(
     return repo, []
 
 
-def base_of(url: str) -> str:
-    """A story's address without its file name: ``a/b.html`` and ``a/b/`` are ``a/b/``."""
-    folder, _, name = url.rpartition("/")
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    if name in ("", "index.html", "index.htm"):
-        return f"{folder}/" if folder else ""
-    return f"{folder}/{stem}/" if folder else f"{stem}/"
-
-
 def _unchecked(why: str) -> Problem:
     return Problem(
         "",
@@ -287,13 +279,20 @@ def _unchecked(why: str) -> Problem:
 def _set_urls(history: ArticleHistory, article: Any, settings: dict[str, Any]) -> str | None:
     """The addresses of the history and version pages; the first that would be
     written outside the output folder, if any."""
-    fields = {**article.url_format, "base": base_of(article.url)}
+    fields = story_fields(article)
     history.url = settings["DATELINE_HISTORY_URL"].format(**fields)
     history.save_as = settings["DATELINE_HISTORY_SAVE_AS"].format(**fields)
+    history.json_path = settings["DATELINE_HISTORY_JSON_PATH"].format(**fields)
+    history.timemap_path = settings["DATELINE_TIMEMAP_PATH"].format(**fields)
     for version in history.versions:
         version.url = settings["DATELINE_VERSION_URL"].format(**fields, version=version.short)
         version.save_as = settings["DATELINE_VERSION_SAVE_AS"].format(
             **fields, version=version.short
         )
-    pages = [history.save_as, *(version.save_as for version in history.versions)]
+    pages = [
+        history.save_as,
+        history.json_path,
+        history.timemap_path,
+        *(version.save_as for version in history.versions),
+    ]
     return next((page for page in pages if page and leaves_output(page)), None)

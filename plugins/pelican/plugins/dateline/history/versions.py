@@ -35,6 +35,8 @@ class EntrySnapshot:
     """An entry as it stood in one version of the source file."""
 
     anchor: str
+    kind: str
+    title: str | None
     line: int
     when: datetime  # its time: a declaration counts only once it is due
     text: str  # title and body, white space folded: what must not change
@@ -81,6 +83,8 @@ def facts_of(source: str, path: str, kinds: dict[str, str], zone: tzinfo) -> Tex
         anchor = anchor_for(found.kind, found.date_text, taken)
         snapshots[anchor] = EntrySnapshot(
             anchor=anchor,
+            kind=found.kind,
+            title=found.title,
             line=block.start + 1,
             when=found.when,
             text=block.text(lines),
@@ -178,6 +182,19 @@ class ArticleHistory:
     incomplete: bool  # a shallow clone: earlier versions are not in this copy
     url: str = ""
     save_as: str = ""
+    json_path: str = ""  # DATELINE_HISTORY_JSON_PATH; "" when left out
+    timemap_path: str = ""  # DATELINE_TIMEMAP_PATH; "" when left out
+
+    @property
+    def published(self) -> list[Version]:
+        """The committed versions, newest first: what machine-readable records list."""
+        return [version for version in self.versions if not version.unsaved]
+
+    @property
+    def mementos(self) -> list[Version]:
+        """The older versions with a page of their own, oldest first (Memento's
+        order); only the newest version can be uncommitted, and it has none."""
+        return [version for version in self.versions[:0:-1] if version.save_as]
 
     def version_for(self, anchor: str) -> Version | None:
         """The version that added the entry ``anchor``."""

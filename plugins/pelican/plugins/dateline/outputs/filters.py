@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
 
+from ..addresses import on_origin
 from ..settings import setting, site_origin
 from ..text import plain, title_markup
 
@@ -51,9 +52,15 @@ def address(content: Any) -> str:
     return f"{site_origin(content.settings)}/{content.url}"
 
 
+def on_site(path: str, content: Any) -> str:
+    """``path`` (an address, or a path from the site's root) made absolute."""
+    return on_origin(path.strip(), site_origin(content.settings))
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "words": words,
     "address": address,
+    "on_site": on_site,
     "plain": plain,
     "title_markup": title_markup,  # a title as typed (an older version's) -> as Pelican keeps it
     "isotime": isotime,

@@ -15,7 +15,7 @@ import logging
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,23 +25,29 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import sanitised_join
 
 from .. import refusal
+from ..addresses import story_fields
 from ..entries.reader import ENTRIES, PROBLEMS
+from ..guard import leaves_output
 from ..history.attach import HistoryPass, attach_histories
 from ..history.holdback import hold_back_in_history, without_future_entries
 from ..history.prefetch import start_prefetch
 from ..model import Entry, build_record, check_entries
 from ..problems import BuildRefused, Problem, display_path, site_root
 from ..settings import site_origin
-from .feeds import updates_feed
+from .feeds import story_feed, updates_feed
+from .headers import headers_file
 from .inject import TEMPLATES
 from .jsonld import json_ld
 from .record import RECORD_PATH, record_text
-from .sitemap import sitemap
+from .record_json import history_json, updates_json
+from .sitemap import robots, sitemap
+from .timemap import timemap
 from .updates import LogItem, by_language, updates_log
 
 logger = logging.getLogger(__name__)
 _CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 STYLESHEET = TEMPLATES.parent / "static" / "dateline.css"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the updates feed's time on a site with no story
 
 
 class DatelineGenerator(Generator):
@@ -60,8 +66,8 @@ class DatelineGenerator(Generator):
         zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         now = datetime.now(zone)
         problems = refusal.reading_problems()
-        for content in self._all_content():
-            problems.extend(self._attach_model(content, zone, now))
+        for content, listed in self._all_content():
+            problems.extend(self._attach_model(content, zone, now, listed))
         stories = list(self._published())
         if self.settings["DATELINE_HISTORY"]:
             # Hidden stories are checked too (they are public to whoever has the
@@ -92,25 +98,40 @@ class DatelineGenerator(Generator):
         self.context["updates_log"] = self.log
 
     def generate_output(self, writer: Any) -> None:
-        logs = [(None, self.log)]
-        if self.settings["DATELINE_UPDATES_LANG_SAVE_AS"]:
-            logs += by_language(self.log, self.settings["DEFAULT_LANG"]).items()
+        settings, origin = self.settings, site_origin(self.settings)
+        logs: list[tuple[str | None, list[LogItem]]] = [(None, self.log)]
+        if settings["DATELINE_UPDATES_LANG_SAVE_AS"]:
+            logs += by_language(self.log, settings["DEFAULT_LANG"]).items()
         for lang, log in logs:
             self._write_log(writer, lang, log)
-        feed_path = self.settings["DATELINE_FEED_PATH"]
-        if feed_path:
-            with self._open(writer, feed_path) as out:
-                updates_feed(self.log, self.settings).write(out, "utf-8")
+        self._write_feeds(writer)
+        if settings["DATELINE_UPDATES_JSON_PATH"]:
+            self._write(
+                writer,
+                settings["DATELINE_UPDATES_JSON_PATH"],
+                updates_json(self.log, settings, origin),
+            )
         try:
             self._write_histories(writer)
         finally:
             self.history.close()
-        sitemap_path = self.settings["DATELINE_SITEMAP_PATH"]
+        sitemap_path = settings["DATELINE_SITEMAP_PATH"]
         if sitemap_path:
-            with self._open(writer, sitemap_path) as out:
-                out.write(sitemap(self._published(), site_origin(self.settings)))
-        with self._open(writer, RECORD_PATH) as out:
-            out.write(record_text(self._published()))
+            pages = [*self._log_pages(logs), *self._history_pages()]
+            self._write(writer, sitemap_path, sitemap(self._published(), origin, pages))
+            robots_path = settings["DATELINE_ROBOTS_PATH"]
+            if robots_path and not self._site_has(robots_path):
+                self._write(writer, robots_path, robots(f"{origin}/{sitemap_path}"))
+        headers_path = settings["DATELINE_HEADERS_PATH"]
+        if headers_path and self._site_has(headers_path):
+            logger.warning(
+                "Dateline: the site has its own %s, so Memento headers are not written; "
+                'set DATELINE_HEADERS_PATH = "" or add them to yours (docs/record-formats.md)',
+                headers_path,
+            )
+        elif headers_path:
+            self._write(writer, headers_path, headers_file(self._published(), origin))
+        self._write(writer, RECORD_PATH, record_text(self._published()))
         stylesheet_as = self.settings["DATELINE_STYLESHEET_SAVE_AS"]
         if stylesheet_as:
             with (
@@ -119,17 +140,53 @@ class DatelineGenerator(Generator):
             ):
                 shutil.copyfileobj(source, out)
 
+    def _write_feeds(self, writer: Any) -> None:
+        """The site's feed of entries, and each story's own."""
+        settings = self.settings
+        if settings["DATELINE_FEED_PATH"]:
+            stories = [story.dateline.modified for story in self._published() if story.dateline]
+            updated = max(stories, default=_EPOCH)
+            feed = updates_feed(self.log, settings, updated)
+            with self._open(writer, settings["DATELINE_FEED_PATH"]) as out:
+                feed.write(out, "utf-8")
+        for story in self._published():
+            if story.dateline is not None and story.dateline.feed_path:
+                with self._open(writer, story.dateline.feed_path) as out:
+                    story_feed(story, settings).write(out, "utf-8")
+
+    def _log_pages(self, logs: list[tuple[str | None, list[LogItem]]]) -> Iterator[tuple[str, Any]]:
+        """The first page of each updates log, changed when its newest entry was added."""
+        for lang, log in logs:
+            save_as, url = self._log_address(lang)
+            if save_as:
+                yield url, log[0].entry.when if log else None
+
+    def _history_pages(self) -> Iterator[tuple[str, Any]]:
+        """Each history page (indexable; older versions are not), changed with its newest
+        committed version."""
+        for story in self._published():
+            history = story.dateline.history if story.dateline else None
+            if history is not None and history.save_as and history.published:
+                yield history.url, history.published[0].time
+
+    def _site_has(self, path: str) -> bool:
+        """Whether the site writes ``path`` itself: a static file or a template page."""
+        static = {item.save_as for item in self.context.get("staticfiles", [])}
+        return path in static or path in self.settings.get("TEMPLATE_PAGES", {}).values()
+
+    def _log_address(self, lang: str | None) -> tuple[str, str]:
+        """(save_as, url) of the updates log: the site's (``lang`` None) or one language's."""
+        settings = self.settings
+        save_as, url = (
+            (settings["DATELINE_UPDATES_LANG_SAVE_AS"], settings["DATELINE_UPDATES_LANG_URL"])
+            if lang
+            else (settings["DATELINE_UPDATES_SAVE_AS"], settings["DATELINE_UPDATES_URL"])
+        )
+        return save_as.format(lang=lang), url.format(lang=lang)
+
     def _write_log(self, writer: Any, lang: str | None, log: list[LogItem]) -> None:
         """The updates pages: the site's (``lang`` None) or one language's."""
-        save_as, url = (
-            (
-                self.settings["DATELINE_UPDATES_LANG_SAVE_AS"],
-                self.settings["DATELINE_UPDATES_LANG_URL"],
-            )
-            if lang
-            else (self.settings["DATELINE_UPDATES_SAVE_AS"], self.settings["DATELINE_UPDATES_URL"])
-        )
-        save_as, url = save_as.format(lang=lang), url.format(lang=lang)
+        save_as, url = self._log_address(lang)
         if not save_as:
             return
         writer.write_file(
@@ -159,14 +216,16 @@ class DatelineGenerator(Generator):
         history_template = self._template("history")
         version_template = self._template("version")
         relative = self.settings["RELATIVE_URLS"]
+        origin = site_origin(self.settings)
         for article in self._published():
             history = article.dateline.history if article.dateline else None
             if history is None:
                 continue
-            pages = [(history, history_template, {"page_name": "history"})]
+            pages = [(history, history_template, {"dateline_page": "history"})]
             pages += [
-                (version, version_template, {"page_name": "version", "version": version})
+                (version, version_template, {"dateline_page": "version", "version": version})
                 for version in history.versions[1:]
+                if version.save_as
             ]
             for page, template, extra in pages:
                 writer.write_file(
@@ -179,6 +238,10 @@ class DatelineGenerator(Generator):
                     history=history,
                     **extra,
                 )
+            if history.json_path:
+                self._write(writer, history.json_path, history_json(article, origin))
+            if history.timemap_path:
+                self._write(writer, history.timemap_path, timemap(article, origin))
 
     @staticmethod
     def _once(contents: list[Any]) -> list[Any]:
@@ -186,19 +249,29 @@ class DatelineGenerator(Generator):
         return list({id(content): content for content in contents}.values())
 
     def _published(self, *lists: str) -> Iterator[Any]:
-        """Every published story (article, page) and its translations."""
+        """Every published story (article, page) and its translations, each once
+        (a translation may be listed twice)."""
+        seen: set[int] = set()
         for name in lists or ("articles", "pages"):
             for content in self.context.get(name, []):
-                yield content
-                yield from getattr(content, "translations", [])
+                for story in (content, *getattr(content, "translations", [])):
+                    if id(story) not in seen:
+                        seen.add(id(story))
+                        yield story
 
-    def _all_content(self) -> Iterator[Any]:
+    def _all_content(self) -> Iterator[tuple[Any, bool]]:
+        """Every content object, and whether it is listed (an article or page, not a
+        draft or hidden one): only those get a feed of their own."""
         for name in _CONTENT_LISTS:
+            listed = name in ("articles", "pages")
             for content in self.context.get(name, []):
-                yield content
-                yield from getattr(content, "translations", [])
+                yield content, listed
+                for translation in getattr(content, "translations", []):
+                    yield translation, listed
 
-    def _attach_model(self, content: Any, zone: ZoneInfo, now: datetime) -> list[Problem]:
+    def _attach_model(
+        self, content: Any, zone: ZoneInfo, now: datetime, listed: bool
+    ) -> list[Problem]:
         problems: list[Problem] = list(content.metadata.get(PROBLEMS, []))
         entries: list[Entry] = content.metadata.get(ENTRIES, [])
         published = getattr(content, "date", None)
@@ -228,7 +301,21 @@ class DatelineGenerator(Generator):
             zone,
         )
         kind = "WebPage" if isinstance(content, Page) else "NewsArticle"
-        content.dateline = replace(record, json_ld=json_ld(content, record, self.settings, kind))
+        pattern = self.settings["DATELINE_STORY_FEED_PATH"]
+        feed_path = pattern.format(**story_fields(content)) if listed and pattern else ""
+        if feed_path and leaves_output(feed_path):
+            problems.append(
+                Problem(
+                    self._source(content),
+                    1,
+                    f"its feed would be written outside the output folder ({feed_path}); its "
+                    "Slug: (or DATELINE_STORY_FEED_PATH) must not hold '..' or a leading '/'",
+                )
+            )
+            feed_path = ""
+        content.dateline = replace(
+            record, json_ld=json_ld(content, record, self.settings, kind), feed_path=feed_path
+        )
         if visible:
             # What themes and Pelican's feeds show as "updated"; without
             # entries, Pelican's own ``Modified:`` (or nothing) stays.
@@ -260,6 +347,10 @@ class DatelineGenerator(Generator):
 
     def _source(self, content: Any) -> str:
         return display_path(content.source_path, site_root(self.settings))
+
+    def _write(self, writer: Any, relative: str, text: str) -> None:
+        with self._open(writer, relative) as out:
+            out.write(text)
 
     def _open(self, writer: Any, relative: str) -> Any:
         """A file of ours in the output folder, opened by Pelican's writer.

@@ -7,8 +7,10 @@ lacks, rendered from the same partials a theme can include itself
 (``templates/dateline/parts/``), in Dateline's own Jinja environment (so
 they are escaped whatever the site's ``autoescape``):
 
-* ``head.html`` (JSON-LD, ``hreflang`` links unless the theme has its own,
-  stylesheet) before ``</head>``;
+* ``head.html`` (JSON-LD, ``hreflang`` links and ``og:image`` unless the
+  theme has its own, the links to the story's record, stylesheet) before
+  ``</head>``; on a history or version page (``dateline_page``), only this
+  part, with that page's links to the record;
 * ``dateline.html`` just before the story's content, ``revision_history.html``
   just after it; where the theme changed the content on the way (so it
   cannot be found in the page), both go at the end of ``<article>``,
@@ -19,8 +21,8 @@ carries its hook (``data-dateline="…"``), so a theme that includes a partial
 never shows it twice, and a story that merely mentions a hook (in its text,
 or in raw HTML) cannot hide its own dateline. A page without ``</head>``
 gets the head part before ``<body>`` (or after ``<html>``, or first). Only
-pages of content with entries get parts: elsewhere the page is exactly the
-theme's. ``DATELINE_INJECT = False`` turns it all off.
+pages of content with entries, and Dateline's own record pages, get parts:
+elsewhere the page is exactly the theme's. ``DATELINE_INJECT = False`` turns it all off.
 """
 
 from __future__ import annotations
@@ -40,10 +42,13 @@ _PARTS = {  # hook -> partial
     "dateline": "dateline/parts/dateline.html",
     "revision-history": "dateline/parts/revision_history.html",
 }
+# Pages of a story's record: only the head part (links to the rest of the record).
+RECORD_PAGES = ("history", "version")
 # Where the dateline and revision history go when the content is not found.
 _STORY_ENDS = tuple(re.compile(rf"</{tag}\s*>", re.I) for tag in ("article", "main", "body"))
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 _HREFLANG = re.compile(r"<link\s[^>]*\bhreflang\s*=", re.I)
+_OG_IMAGE = re.compile(r"""<meta\s[^>]*\bproperty\s*=\s*["']?og:image\b""", re.I)
 _BODY = re.compile(r"<body[\s>]", re.I)
 _HTML = re.compile(r"<html(?:\s[^>]*)?>", re.I)
 
@@ -81,31 +86,40 @@ class InjectingTemplate:
 
 
 def story_of(context: dict[str, Any]) -> Any:
-    """The article or page whose own page this is, if it has entries."""
+    """The article or page whose own page this is, if it has entries, or whose
+    history or older version this page shows."""
     for name in ("article", "page"):
         story = context.get(name)
         dateline = getattr(story, "dateline", None)
-        if (
-            dateline is not None
-            and dateline.entries
-            and getattr(story, "save_as", None) == context.get("output_file")
+        if dateline is None:
+            continue
+        if context.get("dateline_page") in RECORD_PAGES or (
+            dateline.entries and getattr(story, "save_as", None) == context.get("output_file")
         ):
             return story
     return None
 
 
 def with_parts(page: str, story: Any, context: dict[str, Any]) -> str:
-    """``page`` with each of Dateline's parts it lacks."""
-    content = story.content or ""
+    """``page`` with each of Dateline's parts it lacks (a history or version
+    page: the head part only)."""
+    record_page = context.get("dateline_page") in RECORD_PAGES
+    content = "" if record_page else story.content or ""
     theirs = page.replace(content, "") if content else page
-    missing = [hook for hook in _PARTS if not _has_hook(theirs, hook)]
+    hooks = ("head",) if record_page else tuple(_PARTS)
+    missing = [hook for hook in hooks if not _has_hook(theirs, hook)]
     if not missing:
         return page
-    hreflang = _HREFLANG.search(theirs) is not None  # the theme links translations itself
-    context = {**context, "dateline_theme_hreflang": hreflang}
+    context = {
+        **context,
+        # What the theme does itself: link translations, name an image.
+        "dateline_theme_hreflang": _HREFLANG.search(theirs) is not None,
+        "dateline_theme_og_image": _OG_IMAGE.search(theirs) is not None,
+    }
     parts = {hook: environment().get_template(_PARTS[hook]).render(context) for hook in missing}
-    if "head" in parts:
-        page = _in_head(page, parts.pop("head"))
+    head = parts.pop("head", "")
+    if head.strip():
+        page = _in_head(page, head)
     before, after = parts.get("dateline", ""), parts.get("revision-history", "")
     found = page.find(content) if content else -1
     if found >= 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..addresses import on_origin
 from ..model import Record
 from ..settings import site_origin
 from ..text import plain
@@ -36,15 +37,12 @@ def json_ld(
         "inLanguage": article.lang,
         "datePublished": record.published.isoformat(),
         "dateModified": record.modified.isoformat(),
-        "author": [
-            {"@type": "Person", "name": author.name}  # names are text, never markup
-            for author in getattr(article, "authors", [])
-        ],
-        "publisher": {
-            "@type": "Organization",
-            "name": plain(settings.get("SITENAME", "")),
-        },
+        "author": [_person(author, site_url) for author in getattr(article, "authors", [])],
+        "publisher": _publisher(settings, site_url),
     }
+    image = getattr(article, "image", None)
+    if isinstance(image, str) and image.strip():
+        data["image"] = [on_origin(image.strip(), site_url)]
     corrections = [
         {
             "@type": "CorrectionComment",
@@ -58,3 +56,24 @@ def json_ld(
     if corrections:
         data["correction"] = corrections
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
+
+def _person(author: Any, site_url: str) -> dict[str, str]:
+    """An author (names are text, never markup), with their page where the site has one."""
+    person = {"@type": "Person", "name": author.name}
+    if getattr(author, "save_as", "") and site_url:
+        person["url"] = f"{site_url}/{author.url}"
+    return person
+
+
+def _publisher(settings: dict[str, Any], site_url: str) -> dict[str, Any]:
+    publisher: dict[str, Any] = {
+        "@type": "Organization",
+        "name": plain(settings.get("SITENAME", "")),
+    }
+    if site_url:
+        publisher["url"] = f"{site_url}/"
+    logo = settings["DATELINE_PUBLISHER_LOGO"]
+    if logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": on_origin(logo, site_url)}
+    return publisher

@@ -24,13 +24,18 @@ class LogItem:
     lang: str  # the story's language, for hreflang and the per-language logs
 
 
+def story_log(story: Any) -> list[LogItem]:
+    """One story's entries, newest first."""
+    record = story.dateline
+    if record is None or not record.entries:
+        return []
+    url, lang = story.url, story.lang
+    return [LogItem(story, entry, url, lang) for entry in record.entries]
+
+
 def updates_log(stories: Iterable[Any]) -> list[LogItem]:
     """All entries of ``stories``, newest first (by instant, not by text)."""
-    items = []
-    for story in stories:
-        if story.dateline is not None and story.dateline.entries:
-            url, lang = story.url, story.lang
-            items += (LogItem(story, entry, url, lang) for entry in story.dateline.entries)
+    items = [item for story in stories for item in story_log(story)]
     items.sort(key=lambda item: (item.entry.instant, item.url, item.entry.anchor), reverse=True)
     return items
 
