@@ -161,6 +161,22 @@ def entry(c, path, kind=None, title=None, text=None, file=None, at=None):
 
 
 @task(
+    positional=["path"],
+    help={
+        "path": "the story, e.g. content/water-rate-increase.md",
+        "text": "the exact words to remove",
+        "reason": "legal, privacy or safety",
+        "note": "an optional public note: what was removed, in general terms",
+        "title": "optional title for history lists (no double quotes)",
+        "write": "append the redaction (default: a dry run listing what changes)",
+    },
+)
+def redact(c, path, text=None, reason=None, note=None, title=None, write=False):
+    """Take words off the public record, everywhere, with a redaction entry."""
+    _run(commands.redact, Path(path), text, reason, note, title, write)
+
+
+@task(
     iterable=["path"],
     help={
         "path": "only report problems in this file or folder (repeatable; or list after --)",

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from conftest import article
 from task_project import copy_project, run_task, tree
 
-KINDS = "update, correction, clarification, note, editors-note"
+KINDS = "update, correction, clarification, note, editors-note, redaction"
 NOT_A_DATE = (
     "is not a date Dateline accepts; write YYYY-MM-DD, optionally followed by HH:MM "
     "and an offset such as +01:00 or Z"

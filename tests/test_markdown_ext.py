@@ -489,3 +489,21 @@ def test_body_ending_in_a_code_block_keeps_its_entry() -> None:
     [entry] = md.dateline.entries
     assert "x = 1" in entry.body_html
     assert "\x02" not in html and "\x03" not in html
+
+
+def test_a_site_with_the_toc_extension_reads_its_entries(site) -> None:
+    """toc runs the postprocessors on its table of contents too: that fragment holds
+    no entry, and must not make the document's entries look unread."""
+    site.write(
+        "story.md",
+        article(body="## Background\n\nText.\n\n::: correction 2018-10-30\nA fix.\n:::\n"),
+    )
+    site.build(
+        MARKDOWN={
+            "extensions": ["markdown.extensions.toc", "markdown.extensions.extra"],
+            "output_format": "html5",
+        }
+    )
+    page = site.html("an-explainer/index.html")
+    assert [aside["id"] for aside in page.select("aside.revision")] == ["correction-2018-10-30"]
+    assert page.select_one("h2#background")

@@ -42,7 +42,7 @@ BAD_LINES = [
     "content/bad.md:6: '30/10/2018' is not a date Dateline accepts; write YYYY-MM-DD, "
     "optionally followed by HH:MM and an offset such as +01:00 or Z",
     "content/bad.md:10: unknown entry kind 'rumour'; use one of: update, correction, "
-    "clarification, note, editors-note",
+    "clarification, note, editors-note, redaction",
 ]
 
 

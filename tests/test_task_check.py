@@ -105,7 +105,7 @@ def test_check_reports_refusals_of_every_file_as_json(project: Path) -> None:
     assert_clean_failure(only)
     assert only.stdout.splitlines() == [
         "content/worse.md:5: unknown entry kind 'updaet'; use one of: "
-        "update, correction, clarification, note, editors-note"
+        "update, correction, clarification, note, editors-note, redaction"
     ]
     same = run_task(project, "check", "--", "content/worse.md")
     assert same.stdout == only.stdout

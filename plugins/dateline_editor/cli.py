@@ -1,6 +1,6 @@
 """The ``dateline`` command: the editor's tasks in any Pelican site.
 
-    dateline [-s SETTINGS] build|new|entry|check|migrate|publish|livereload …
+    dateline [-s SETTINGS] build|new|entry|redact|check|migrate|publish|livereload …
 
 Run it in the site's folder: it reads that site's ``pelicanconf.py``
 (``publishconf.py`` for ``publish``), or the file given with ``-s``, and so
@@ -63,6 +63,16 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument("--file", help="read the entry's Markdown from this file ('-': stdin)")
     entry.add_argument("--at", help="back-date: YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or with an offset")
 
+    redact = sub.add_parser("redact", help="take words off the record, with a redaction entry")
+    redact.add_argument("path", type=Path, help="the story, e.g. content/water-rate-increase.md")
+    redact.add_argument("--text", required=True, help="the exact words to remove")
+    redact.add_argument("--reason", required=True, choices=["legal", "privacy", "safety"])
+    redact.add_argument(
+        "--note", help="an optional public note: what was removed, in general terms"
+    )
+    redact.add_argument("--title", help="optional title for history lists (no double quotes)")
+    redact.add_argument("--write", action="store_true", help="append it (default: a dry run)")
+
     check = sub.add_parser("check", help="every refusal, broken link and #anchor (exit 1 if any)")
     check.add_argument("paths", nargs="*", type=Path, help="only these files or folders")
     check.add_argument("--json", action="store_true", help="a JSON list of {file, line, message}")
@@ -117,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             commands.new(project, args.title, **{name: getattr(args, name) for name in fields})
         elif args.command == "entry":
             commands.entry(project, args.path, args.kind, args.title, args.text, args.file, args.at)
+        elif args.command == "redact":
+            commands.redact(
+                project, args.path, args.text, args.reason, args.note, args.title, args.write
+            )
         elif args.command == "check":
             commands.check(project, [path.resolve() for path in args.paths], args.json)
         elif args.command == "migrate":

@@ -77,6 +77,37 @@ def entry(
     print(f"  {done.header}")
 
 
+def redact(
+    project: Project,
+    path: Path,
+    text: str | None,
+    reason: str | None,
+    note: str | None = None,
+    title: str | None = None,
+    write: bool = False,
+) -> None:
+    """Take words off the record: say where they stand; with ``write``, append the redaction."""
+    from .entry.redact import Redaction
+    from .entry.redact import redact as find_and_redact
+
+    reach, done = find_and_redact(
+        project, path, Redaction(text or "", (reason or "").lower(), note, title), write
+    )
+    print(f"the words stand in {project.display(path)}", end="")
+    print(f" at line(s) {', '.join(map(str, reach.lines))}" if reach.lines else " in no line now")
+    for version in reach.versions:
+        print(f"  committed version {version}: its page, its diff and the history JSON change")
+    for output in reach.outputs:
+        print(f"  {output} (last build) will no longer hold them")
+    if done is None:
+        print("nothing was written (a dry run); run again with --write to append the redaction")
+        return
+    print(f"{project.display(done.path)}:{done.line}: added {done.anchor} ({done.display})")
+    print(
+        "  commit it, build and publish; the words stay in git: see docs/writing.md to purge them"
+    )
+
+
 def check(project: Project, paths: list[Path], as_json: bool = False) -> None:
     """Every problem: refusals, broken links and anchors; refuses if there is any."""
     from .check.run import CheckRun, run_check

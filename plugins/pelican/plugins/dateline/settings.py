@@ -184,7 +184,9 @@ REGISTRY: tuple[Setting, ...] = (
         "clarification": "Clarification",
         "note": "Note",
         "editors-note": "Editor’s note",
-    }, _kinds, "the kinds editors may type, each with the label readers see", "entries"),
+        "redaction": "Removal",
+    }, _kinds, "the kinds editors may type, each with the label readers see; `redaction` "
+       "takes words off the record (docs/writing.md)", "entries"),
     Setting("DATELINE_LABELS", {}, _labels,
             'the words readers see, per language: {"fr": {"Published": "Publié", '
             '"correction": "Correction", …}}; keys are the English words of the '

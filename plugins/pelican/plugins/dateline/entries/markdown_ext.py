@@ -37,11 +37,13 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import ETX, STX, AtomicString
 
-from ..model import Entry
+from ..model import Entry, anchor_for, format_time
 from ..problems import Problem
 from ..settings import DEFAULTS
 from ..text import without_bidi_controls
 from .entry import EntryMaker
+from .redaction import KIND as REDACTION
+from .redaction import Removal, is_field_line, read_fields, redact, takes_out, without_removed
 from .scan import Block, scan
 from .syntax import FENCE
 
@@ -88,6 +90,8 @@ class EntryScan:
 
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)  # redactions (``redaction``)
+    unmatched: list[tuple[Removal, str]] = field(default_factory=list)  # not in this text
 
 
 class EntryPreprocessor(Preprocessor):
@@ -99,11 +103,18 @@ class EntryPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         blocks, problems = scan(lines, self.extension.kinds, self.extension.zone)
+        removals = self._removals(lines, blocks, problems)
+        if removals:  # the words go before anything reads the lines, headers included
+            lines = self._redacted(lines, blocks, removals)
+            blocks, _ = scan(lines, self.extension.kinds, self.extension.zone)
+        phrases = [phrase for removal in removals for phrase in removal.phrases]
         self.extension.blocks = blocks
         self.extension.first_fence = next(
             (number for number, line in enumerate(lines, 1) if line.startswith(FENCE)), 1
         )
-        self.extension.texts = [(block.text(lines), block.declares(lines)) for block in blocks]
+        self.extension.texts = [
+            (without_removed(block.text(lines), phrases), block.declares(lines)) for block in blocks
+        ]
         self.md.dateline.problems = problems
         output: list[str] = []
         done = 0
@@ -114,6 +125,58 @@ class EntryPreprocessor(Preprocessor):
             output += ("", _CLOSE.format(number), "")
             done = block.end + 1
         return output + lines[done:] if blocks else lines
+
+    def _removals(
+        self, lines: list[str], blocks: list[Block], problems: list[Problem]
+    ) -> list[Removal]:
+        """What the document's redactions take out; their problems join ``problems``."""
+        removals = []
+        taken: dict[str, int] = {}
+        for block in blocks:
+            anchor = anchor_for(block.header.kind, block.header.date_text, taken)
+            if block.header.kind != REDACTION:
+                continue
+            body = lines[block.start + 1 : block.end]
+            reason, phrases, wrong = read_fields(body)
+            problems.extend(Problem("", block.start + 2 + index, why) for index, why in wrong)
+            if wrong or reason is None:
+                continue
+            day = format_time(block.header.when, False, self.extension.formats)
+            removals.append(
+                Removal(
+                    anchor, block.start + 1, reason, tuple(phrases), f"[Removed on {day}: {reason}]"
+                )
+            )
+        return removals
+
+    def _redacted(
+        self, lines: list[str], blocks: list[Block], removals: list[Removal]
+    ) -> list[str]:
+        """``lines`` with each removed phrase replaced by its marker, and each
+        redaction's own fields read out: ``Reason:`` becomes its sentence,
+        ``Removed:`` nothing. A phrase found nowhere here is noted: the
+        history may hold it (``unmatched``)."""
+        fields = {}
+        by_line = {removal.line: removal for removal in removals}
+        for block in blocks:
+            removal = by_line.get(block.start + 1)
+            for index in range(block.start + 1, block.end):
+                if removal is not None and is_field_line(lines[index]):
+                    reason = lines[index].strip().lower().startswith("reason:")
+                    fields[index] = removal.sentence if reason else ""
+        text = "\n".join("" if index in fields else line for index, line in enumerate(lines))
+        found = redact(text, removals)
+        self.md.dateline.removals = removals
+        self.md.dateline.unmatched = [
+            (removal, phrase)
+            for removal in removals
+            for phrase in removal.phrases
+            if not takes_out(text, phrase)
+        ]
+        redacted = found.split("\n")
+        for index, value in fields.items():
+            redacted[index] = value
+        return redacted
 
 
 class EntryBlockProcessor(BlockProcessor):
@@ -211,6 +274,11 @@ class EntryBodyPostprocessor(Postprocessor):
         self.extension = extension
 
     def run(self, text: str) -> str:
+        if self.extension.blocks and STX not in text:
+            # Not the document: a fragment other extensions run the postprocessors
+            # on (toc's table of contents), which holds no entry to finish.
+            return text
+
         def lift(match: re.Match[str]) -> str:
             body = match[2].strip()
             entry = self.extension.finish_entry(int(match[1]), body)

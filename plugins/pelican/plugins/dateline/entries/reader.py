@@ -29,9 +29,11 @@ from pelican.utils import (
 from ..problems import Problem, SourceError, display_path, site_root
 from ..text import source_lines, title_markup, without_bidi_controls
 from .markdown_ext import EXTENSION, EntryScan, dress, without_entries
+from .redaction import takes_out
 
 ENTRIES = "dateline_entries"
 PROBLEMS = "dateline_problems"
+REMOVALS = "dateline_removals"  # (removals, unmatched): what redactions take out; never rendered
 
 
 class DatelineMarkdownReader(MarkdownReader):
@@ -77,13 +79,37 @@ class DatelineMarkdownReader(MarkdownReader):
                 )
             )
         problems = [problem.at(self._display) for problem in found.problems]
+        problems += self._title_problems(text, metadata, found)
         if unreadable:
             raise SourceError([*unreadable, *problems])
         if any(char in typed_title for char in "&<>") and "slug" not in metadata:
             metadata.update(self._slug_as_before(typed_title))
         metadata[ENTRIES] = found.entries
         metadata[PROBLEMS] = problems
+        if found.removals:
+            metadata[REMOVALS] = (found.removals, found.unmatched)
         return content, metadata
+
+    def _title_problems(
+        self, text: str, metadata: dict[str, Any], found: EntryScan
+    ) -> list[Problem]:
+        """A redaction in the title keeps the story's address only with a Slug: of its own:
+        Pelican makes the address from the title, which the cut words would change."""
+        title_lines = metadata_lines(text, "title")
+        typed = source_lines(text)[title_lines[0] - 1] if title_lines else ""
+        if "slug" in metadata:
+            return []  # and the generator checks that the Slug: does not hold the words
+        return [
+            Problem(
+                self._display,
+                removal.line,
+                "the title holds words this redaction removes, and Pelican makes the "
+                "story's address from its title; add a Slug: line to the header with "
+                "its address, without those words (the address must not change)",
+            )
+            for removal in found.removals
+            if any(takes_out(typed, phrase) for phrase in removal.phrases)
+        ]
 
     def _given_twice(self, text: str, meta: dict[str, list[str]]) -> list[Problem]:
         """A field Pelican reads once, given on two lines: which one counts is a guess.

@@ -35,6 +35,7 @@ from ..text import without_bidi_controls
 from .entry import EntryMaker
 from .markdown_ext import dress, undressed, undressed_entries
 from .reader import ENTRIES, PROBLEMS, read_source
+from .redaction import KIND as REDACTION
 from .scan import DOCUTILS_NAMES, declaration
 from .syntax import FENCE, HeaderError, parse_header, quote
 
@@ -68,6 +69,16 @@ class EntryDirective(Directive):
         if found is None or (self.fallback is not None and not argument[:1].isdigit()):
             return self._as_docutils(argument)
         where = self.lineno
+        if self.kind == REDACTION:  # its words must go before docutils reads the text
+            found.problems.append(
+                Problem(
+                    "",
+                    where,
+                    "redactions are read in Markdown stories only, for now; convert this story "
+                    "to Markdown (or take the words out by hand, with a note entry)",
+                )
+            )
+            return []
         try:
             header = parse_header(f"{self.kind} {argument}", found.kinds, found.zone)
         except HeaderError as error:

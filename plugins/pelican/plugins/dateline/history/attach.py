@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from pelican.utils import get_date, slugify
 
 from ..addresses import story_fields
+from ..entries.reader import REMOVALS
 from ..guard import leaves_output
 from ..problems import Problem, display_path, site_root
 from .gitlog import FileVersion, HistoryUnavailable, RepoHistory, blob_id, worktree_blobs
@@ -155,6 +156,9 @@ def _attach(
             )
             continue
         article.dateline = replace(article.dateline, history=history)
+        removals = tuple(article.metadata.get(REMOVALS, ((), ()))[0])
+        for version in history.versions:  # before any is rendered or compared
+            version.removals = removals
         if not repo.shallow:
             problems.extend(_check(history, source, settings, now))
         for version in history.versions:  # checked: pages need only what each added

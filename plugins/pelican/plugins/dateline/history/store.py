@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..entries.redaction import Removal, key_of, redact
 from ..text import text_blocks
 from .diff import TextDiff, diff_text
 from .gitlog import BlobReader, RepoHistory, blob_id, cached_part, decode, read_history
@@ -46,6 +47,7 @@ _SHAPING = (
     "entries/header.py",
     "entries/rst.py",
     "entries/entry.py",
+    "entries/redaction.py",
 )
 _SQL_CHUNK = 500  # bound parameters per query (SQLite allows 999 on old builds)
 _BATCH = 200  # results kept in memory before they are written to the cache
@@ -161,33 +163,43 @@ class HistoryStore:
 
     # --- pages: HTML and diffs, on demand -------------------------------------
 
-    def rendered(self, blob: str) -> tuple[str, str | None]:
-        """(html, title) of one version, rendered with the site's Markdown settings."""
-        if blob in self.recent:
-            self.recent.move_to_end(blob)
-            return self.recent[blob]
-        stored = self._row("renders", blob)
+    def rendered(self, blob: str, removals: tuple[Removal, ...] = ()) -> tuple[str, str | None]:
+        """(html, title) of one version, rendered with the site's Markdown settings,
+        the words of ``removals`` (the story's redactions) cut from its source."""
+        key = f"{blob}:{key_of(removals)}" if removals else blob
+        if key in self.recent:
+            self.recent.move_to_end(key)
+            return self.recent[key]
+        stored = self._row("renders", key)
         if stored is None:
             text = self.texts.get(blob)
             if text is None:
                 data = self.reader.get(blob)
                 text = decode(data) if data is not None else ""
-            result = self._render(text, self.paths.get(blob, ""))
+            result = self._render(redact(text, removals), self.paths.get(blob, ""))
             if blob not in self.texts:  # only committed texts are kept
-                self._keep("renders", blob, result)
+                self._keep("renders", key, result)
         else:
             result = pickle.loads(stored)
-        self.recent[blob] = result
+        self.recent[key] = result
         if len(self.recent) > 16:  # one article's versions; never the whole site
             self.recent.popitem(last=False)
         return result
 
-    def diff(self, old: str, new: str) -> TextDiff:
-        key = f"{old}:{new}"
+    def text(self, blob: str) -> str:
+        """The source text of a version, as committed (or as saved, uncommitted)."""
+        if blob in self.texts:
+            return self.texts[blob]
+        data = self.reader.get(blob)
+        return decode(data) if data is not None else ""
+
+    def diff(self, old: str, new: str, removals: tuple[Removal, ...] = ()) -> TextDiff:
+        key = f"{old}:{new}:{key_of(removals)}" if removals else f"{old}:{new}"
         stored = self._row("diffs", key)
         if stored is not None:
             return pickle.loads(stored)
-        result = diff_text(text_blocks(self.rendered(old)[0]), text_blocks(self.rendered(new)[0]))
+        rendered = (self.rendered(old, removals)[0], self.rendered(new, removals)[0])
+        result = diff_text(text_blocks(rendered[0]), text_blocks(rendered[1]))
         if old not in self.texts and new not in self.texts:
             self._keep("diffs", key, result)
         return result

@@ -21,6 +21,8 @@ from itertools import pairwise
 from typing import Protocol
 
 from ..entries.header import read_header, read_rst_header
+from ..entries.redaction import KIND as REDACTION
+from ..entries.redaction import Removal, read_fields, without_removed
 from ..entries.scan import scan, scan_rst
 from ..model import anchor_for
 from ..problems import Problem
@@ -41,6 +43,7 @@ class EntrySnapshot:
     when: datetime  # its time: a declaration counts only once it is due
     text: str  # title and body, white space folded: what must not change
     declares: tuple[str, str] | None  # ("amends" | "retracts", anchor)
+    removes: tuple[str, ...] = ()  # a redaction's phrases
 
 
 _KIND_USED = re.compile(r"^(?::::[ \t]+|\.\. )([a-z][a-z0-9-]*)", re.MULTILINE | re.IGNORECASE)
@@ -89,6 +92,11 @@ def facts_of(source: str, path: str, kinds: dict[str, str], zone: tzinfo) -> Tex
             when=found.when,
             text=block.text(lines),
             declares=block.declares(lines),
+            removes=(
+                tuple(read_fields(lines[block.start + 1 : block.end])[1])
+                if found.kind == REDACTION
+                else ()
+            ),
         )
     return TextFacts(header, snapshots)
 
@@ -100,9 +108,11 @@ class VersionStore(Protocol):
     version never changes, so neither does its HTML.
     """
 
-    def rendered(self, blob: str) -> tuple[str, str | None]: ...  # (html, title)
+    def rendered(
+        self, blob: str, removals: tuple[Removal, ...] = ()
+    ) -> tuple[str, str | None]: ...  # (html, title)
 
-    def diff(self, old: str, new: str) -> TextDiff: ...
+    def diff(self, old: str, new: str, removals: tuple[Removal, ...] = ()) -> TextDiff: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +147,8 @@ class Version:
     # (``holdback`` cuts entries not due yet): then nothing is taken from,
     # or kept in, the store for it.
     replaced: tuple[str, str | None] | None = field(default=None, repr=False)
+    # What the story's redactions take out of every version's text.
+    removals: tuple[Removal, ...] = field(default=(), repr=False)
 
     @property
     def short(self) -> str:
@@ -149,7 +161,7 @@ class Version:
     @property
     def rendered(self) -> tuple[str, str | None]:
         """(html, title): the blob's rendering, unless this build replaced it."""
-        return self.replaced or self.store.rendered(self.blob)
+        return self.replaced or self.store.rendered(self.blob, self.removals)
 
     @rendered.setter
     def rendered(self, value: tuple[str, str | None]) -> None:
@@ -170,7 +182,7 @@ class Version:
         if previous is None:
             return None
         if self.replaced is None and previous.replaced is None:
-            return self.store.diff(previous.blob, self.blob)
+            return self.store.diff(previous.blob, self.blob, self.removals)
         return diff_text(text_blocks(previous.html), text_blocks(self.html))
 
 
@@ -284,6 +296,8 @@ def append_only_problems(history: ArticleHistory, now: datetime) -> list[Problem
     ``Amends:`` licenses nothing before its time, and no entry amends itself.
     """
     current = history.versions[0]
+    # Words a redaction takes out are no change; nothing else is.
+    removed = [phrase for snapshot in current.entries.values() for phrase in snapshot.removes]
     declared = {
         snapshot.declares[1]: snapshot.declares[0]
         for snapshot in current.entries.values()
@@ -312,7 +326,11 @@ def append_only_problems(history: ArticleHistory, now: datetime) -> list[Problem
                     f"first line is 'Retracts: {anchor}')",
                 )
             )
-        elif kept is not None and kept.text != snapshot.text and anchor not in declared:
+        elif (
+            kept is not None
+            and without_removed(kept.text, removed) != without_removed(snapshot.text, removed)
+            and anchor not in declared
+        ):
             problems.append(
                 Problem(
                     "",

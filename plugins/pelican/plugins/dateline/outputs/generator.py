@@ -12,6 +12,7 @@ and Dateline's own otherwise.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,11 +23,13 @@ from zoneinfo import ZoneInfo
 
 from pelican.contents import Page
 from pelican.generators import Generator, PelicanTemplateNotFound
-from pelican.utils import sanitised_join
+from pelican.utils import sanitised_join, slugify
 
 from .. import refusal
 from ..addresses import story_fields
-from ..entries.reader import ENTRIES, PROBLEMS
+from ..entries.reader import ENTRIES, PROBLEMS, REMOVALS
+from ..entries.redaction import KIND as REDACTION
+from ..entries.redaction import takes_out, without_fields
 from ..guard import leaves_output
 from ..history.attach import HistoryPass, attach_histories
 from ..history.holdback import hold_back_in_history, without_future_entries
@@ -47,6 +50,7 @@ from .updates import LogItem, by_language, updates_log
 logger = logging.getLogger(__name__)
 _CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
 STYLESHEET = TEMPLATES.parent / "static" / "dateline.css"
+_WORDS = re.compile(r"[a-z0-9]+")  # of an address, as slugs split it
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the updates feed's time on a site with no story
 
 
@@ -83,6 +87,8 @@ class DatelineGenerator(Generator):
             )
             problems.extend(self.history.problems)
             problems.extend(self._check_histories(checked, written, now))
+        for content, _ in self._all_content():
+            problems.extend(self._redaction_problems(content, now))
         if problems:
             self.history.close()
             raise BuildRefused(problems)
@@ -343,6 +349,69 @@ class DatelineGenerator(Generator):
             )
             for content in written
             if content.source_path in self.history.unsaved
+        ]
+
+    def _redaction_problems(self, content: Any, now: datetime) -> list[Problem]:
+        """A redaction takes words out at once, so it cannot wait for its date; and it
+        must take out words that were there: in this text or an earlier version."""
+        removals, unmatched = content.metadata.get(REMOVALS, ((), ()))
+        if not removals:
+            return []
+        problems = [
+            Problem(
+                self._source(content),
+                entry.line,
+                f"redaction {entry.anchor} is dated in the future; a redaction takes the words "
+                "out at the next build, so date it today",
+            )
+            for entry in content.metadata.get(ENTRIES, [])
+            if entry.kind == REDACTION and entry.instant > now.astimezone(UTC)
+        ]
+        history = content.dateline.history if content.dateline else None
+        store = self.history.store
+        texts = (
+            [
+                without_fields(store.text(version.blob))
+                for version in history.versions
+                if not version.unsaved
+            ]
+            if history is not None and store is not None and unmatched
+            else []
+        )
+        problems += [
+            Problem(
+                self._source(content),
+                removal.line,
+                f"the words of a Removed: line of {removal.anchor} are nowhere in this story "
+                "or in any earlier version of it; copy them exactly as they were published",
+            )
+            for removal, phrase in unmatched
+            if not any(takes_out(text, phrase) for text in texts)
+        ]
+        return problems + self._in_addresses(content, removals)
+
+    def _in_addresses(self, content: Any, removals: list[Any]) -> list[Problem]:
+        """Words a redaction takes out must not stand where no marker can: the story's
+        address (its Slug:, its file's name or folder) or its category (a folder)."""
+        subs = self.settings.get("SLUG_REGEX_SUBSTITUTIONS", ())
+        category = getattr(content, "category", None)
+        places = [content.url, str(getattr(category, "name", "")), content.relative_source_path]
+        slugs = "".join(f"-{'-'.join(_WORDS.findall(place.lower()))}-" for place in places)
+        return [
+            Problem(
+                self._source(content),
+                removal.line,
+                f"the words of a Removed: line of {removal.anchor} are in this story's address "
+                "or its category (its Slug:, or its file's name or folder): give it a Slug: "
+                "without them, or move the file, before the words can leave the record",
+            )
+            for removal in removals
+            for phrase in removal.phrases
+            if (
+                slugify(phrase, regex_subs=subs)
+                and f"-{slugify(phrase, regex_subs=subs)}-" in slugs
+            )
+            or any(takes_out(place, phrase) for place in places)
         ]
 
     def _source(self, content: Any) -> str:

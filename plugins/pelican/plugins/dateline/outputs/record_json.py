@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..entries.redaction import redact
 from ..history.versions import ArticleHistory, Version
 from ..model import Entry
 from ..text import plain
@@ -70,12 +71,12 @@ def _added(anchor: str, version: Version, shown: dict[str, Entry], story_url: st
             "title": entry.title,
             "url": f"{story_url}#{anchor}",
         }
-    snapshot = version.entries[anchor]
+    snapshot = version.entries[anchor]  # as committed: the story's redactions still apply
     return {
         "anchor": anchor,
         "kind": snapshot.kind,
         "time": snapshot.when.isoformat(),
-        "title": snapshot.title,
+        "title": redact(snapshot.title, version.removals) if snapshot.title else None,
         "url": None,
     }
 
