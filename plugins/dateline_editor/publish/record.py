@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pelican.plugins.dateline.entries.redaction import KIND as REDACTION
 from pelican.plugins.dateline.outputs.record import RECORD_PATH
 from pelican.plugins.dateline.problems import Problem
 
@@ -91,8 +92,7 @@ def changed_entries(
         # it changed nothing else.
         published = {entry["anchor"] for entry in story.get("entries", [])}
         redacted = any(
-            entry["kind"] == "redaction" and anchor not in published
-            for anchor, entry in now.items()
+            entry["kind"] == REDACTION and anchor not in published for anchor, entry in now.items()
         )
         file = sources.get(url, "")
         for entry in story.get("entries", []):

@@ -172,11 +172,7 @@ class HistoryStore:
             return self.recent[key]
         stored = self._row("renders", key)
         if stored is None:
-            text = self.texts.get(blob)
-            if text is None:
-                data = self.reader.get(blob)
-                text = decode(data) if data is not None else ""
-            result = self._render(redact(text, removals), self.paths.get(blob, ""))
+            result = self._render(redact(self.text(blob), removals), self.paths.get(blob, ""))
             if blob not in self.texts:  # only committed texts are kept
                 self._keep("renders", key, result)
         else:
