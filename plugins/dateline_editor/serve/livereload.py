@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pelican.plugins.dateline.incremental.live import LiveSite
 from watchfiles import DefaultFilter, watch
 
 from ..build import BuildFailed, build_site
@@ -60,6 +61,7 @@ class LiveReload:
         self.output = output
         self.say = say
         self.counter = BuildCounter()
+        self.live: LiveSite | None = None  # the last build, kept to take an edit in place
         self.changes: queue.Queue[Change] = queue.Queue()
         self.stop = threading.Event()
         root = project.root
@@ -74,19 +76,43 @@ class LiveReload:
             "CACHE_CONTENT": True,
             "LOAD_CONTENT_CACHE": not ignore_cache,
             "CACHE_PATH": str(self.project.root / "cache"),
+            "DATELINE_TRACK_READS": True,  # so that the next edit re-renders only its pages
         }
         started = time.monotonic()
+        self.live = None
         try:
-            with working_directory(self.project.root):
+            with working_directory(self.project.root), LiveSite.kept(self.output) as kept:
                 build_site(self.project.settings_file, self.output, overrides)
         except BuildFailed as failed:
             for problem in failed.problems:
                 self.say(str(problem))
             self.say("build refused: the last good site is still being served")
             return False
+        self.live = kept[0] if kept else None
         self.counter.bump()
         cache = "cache ignored" if ignore_cache else "cache used"
         self.say(f"built in {time.monotonic() - started:.2f} s ({cache})")
+        return True
+
+    def update(self, batch: list[Change]) -> bool:
+        """One edited story taken into the last build in place; False: it needs a build."""
+        paths = {change.path for change in batch}
+        if self.live is None or len(paths) != 1 or any(c.ignore_cache for c in batch):
+            return False
+        started = time.monotonic()
+        try:
+            with working_directory(self.project.root):
+                done = self.live.edit(next(iter(paths)))
+        except Exception as error:  # the model is no longer a build's: build afresh
+            self.say(f"(could not take the edit in place: {type(error).__name__}: {error})")
+            done = False
+        if not done:
+            if self.live.why:
+                self.say(f"building the whole site: {self.live.why}")
+            self.live = None
+            return False
+        self.counter.bump()
+        self.say(f"updated in {time.monotonic() - started:.2f} s (only the pages that show it)")
         return True
 
     def _watch(self, paths: list[Path], recursive: bool, keep: Callable[[Path], bool]) -> None:
@@ -156,7 +182,8 @@ class LiveReload:
                 if batch:
                     names = sorted({self.project.display(change.path) for change in batch})
                     self.say(f"changed: {', '.join(names)}")
-                    self.build(ignore_cache=any(change.ignore_cache for change in batch))
+                    if not self.update(batch):
+                        self.build(ignore_cache=any(change.ignore_cache for change in batch))
         finally:
             self.stop.set()
             server.shutdown()

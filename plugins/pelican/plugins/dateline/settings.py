@@ -308,6 +308,10 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("DATELINE_REUSE_FROM", None, _optional_text,
             "the folder whose pages an incremental build may reuse (None: OUTPUT_PATH); "
             "`dateline build` sets it, as it builds into a fresh folder", "incremental"),
+    Setting("DATELINE_TRACK_READS", False, _boolean,
+            "note which stories each page reads as it renders, so that a live session "
+            "re-renders only those pages after an edit; `dateline livereload` sets it",
+            "incremental"),
     # --- the Dateline theme --------------------------------------------------
     Setting("DATELINE_SITE_DESCRIPTION", "", _text,
             "the meta description of pages that are not stories (read by the Dateline theme)",

@@ -51,10 +51,31 @@ class HistoryPass:
         problems: list[Problem],
         store: HistoryStore | None,
         unsaved: frozenset[str] = frozenset(),
+        story: Callable[[Any, dict[str, bytes]], list[Problem]] | None = None,
     ) -> None:
         self.problems = problems
         self.store = store
         self.unsaved = unsaved  # source paths whose text is not HEAD's
+        self._story = story
+        self._kept: HistoryStore | None = store
+        self._repo: RepoHistory | None = None
+
+    def reopen(self) -> None:
+        """The store again, for pages written after ``close`` (a live session's edit)."""
+        if self.store is None and self._kept is not None:
+            self.store = self._kept
+            self.store.reopen()
+
+    def again(self, article: Any) -> list[Problem]:
+        """One story's history once more, after an edit of its file (and nothing else:
+        the same commits), from this pass's reading of git."""
+        if self._story is None:
+            return []  # no history was read: none for this story either
+        self.reopen()
+        edited = [article.source_path]
+        unsaved = _unsaved([article], self._repo) if self._repo is not None else {}
+        self.unsaved = (self.unsaved - set(edited)) | frozenset(unsaved)
+        return self._story(article, unsaved)
 
     def close(self) -> None:
         """Keep what this build made for the next one; stop git. Safe to call twice."""
@@ -91,22 +112,25 @@ def attach_histories(
     unsaved = _unsaved(written, repo)
     store = HistoryStore(repo.root, settings)
     try:
-        problems += _attach(articles, repo, store, settings, zone, now, unsaved)
+        story = _stories(repo, store, settings, zone, now)
+        for article in articles:
+            problems += story(article, unsaved)
     except BaseException:
         store.close()
         raise
-    return HistoryPass(problems, store, frozenset(unsaved))
+    done = HistoryPass(problems, store, frozenset(unsaved), story)
+    done._repo = repo
+    return done
 
 
-def _attach(
-    articles: list[Any],
+def _stories(
     repo: RepoHistory,
     store: HistoryStore,
     settings: dict[str, Any],
     zone: ZoneInfo,
     now: datetime,
-    unsaved: dict[str, bytes],
-) -> list[Problem]:
+) -> Callable[[Any, dict[str, bytes]], list[Problem]]:
+    """What attaches one article's history (given the texts that are not HEAD's)."""
     kinds = settings["DATELINE_KINDS"]
     lineages = [*repo.files.values(), *repo.ended]
     # Texts not known yet are read in one stream; entries are then loaded one
@@ -114,9 +138,9 @@ def _attach(
     store.learn(((v.blob, v.path) for lineage in lineages for v in lineage), kinds, zone)
     store.keep_only(v.blob for lineage in lineages for v in lineage)
     cut = _by_story(repo.ended, store, settings, kinds, zone)
-    problems: list[Problem] = []
     root = site_root(settings)
-    for article in articles:
+
+    def story(article: Any, unsaved: dict[str, bytes]) -> list[Problem]:
         # Its story: the file's own lineage, and whatever a deletion cut off
         # under the same slug and language (git rm and a later add, or a
         # rename git could not see through heavy edits).
@@ -142,28 +166,28 @@ def _attach(
             incomplete=repo.shallow,
         )
         if history is None:
-            continue
+            return []
         source = display_path(article.source_path, root)
         outside = _set_urls(history, article, settings)
         if outside:
-            problems.append(
+            return [
                 Problem(
                     source,
                     1,
                     f"its history would be written outside the output folder ({outside}); "
                     "its Slug: (or DATELINE_HISTORY_SAVE_AS) must not hold '..' or a leading '/'",
                 )
-            )
-            continue
+            ]
         article.dateline = replace(article.dateline, history=history)
         removals = tuple(article.metadata.get(REMOVALS, ((), ()))[0])
         for version in history.versions:  # before any is rendered or compared
             version.removals = removals
-        if not repo.shallow:
-            problems.extend(_check(history, source, settings, now))
+        problems = [] if repo.shallow else _check(history, source, settings, now)
         for version in history.versions:  # checked: pages need only what each added
             version.entries = {anchor: version.entries[anchor] for anchor in version.added}
-    return problems
+        return problems
+
+    return story
 
 
 def _unsaved(articles: list[Any], repo: RepoHistory) -> dict[str, bytes]:
@@ -223,10 +247,16 @@ def _public_from(facts: TextFacts, published: datetime, zone: ZoneInfo) -> datet
         return None
     written = facts.field("date")
     try:
-        when = get_date(written) if written else published
+        when = _read_date(written) if written else published
     except (ValueError, OverflowError):
         when = published  # a Date: this version could not be read: the story's own
     return when if when.tzinfo else when.replace(tzinfo=zone)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_date(written: str) -> datetime:
+    """Pelican's reading of a ``Date:``; most versions of a story repeat the same one."""
+    return get_date(written)
 
 
 def _check(

@@ -259,6 +259,11 @@ class HistoryStore:
         for rows in self.fresh.values():
             rows.clear()
 
+    def reopen(self) -> None:
+        """Use the store again after ``close`` (a live session's next edit)."""
+        self.keep = None  # pruned already, when it closed
+        self.db = _open_cache(self.settings, self.fingerprint) if caching(self.settings) else None
+
     def close(self) -> None:
         """Write what this build made, forget blobs gone from the history; stop git."""
         self.reader.close()

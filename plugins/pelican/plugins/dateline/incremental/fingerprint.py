@@ -23,6 +23,7 @@ _PLUGIN = Path(__file__).resolve().parent.parent
 WHERE = {
     "OUTPUT_PATH",
     "DATELINE_REUSE_FROM",
+    "DATELINE_TRACK_READS",
     "CACHE_PATH",
     "CACHE_CONTENT",
     "LOAD_CONTENT_CACHE",

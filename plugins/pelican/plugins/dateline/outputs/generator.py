@@ -11,10 +11,12 @@ and Dateline's own otherwise.
 
 from __future__ import annotations
 
+import functools
+import io
 import logging
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +51,7 @@ from .updates import LogItem, by_language, updates_log
 
 logger = logging.getLogger(__name__)
 _CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+_CHECKED = ("articles", "pages", "hidden_articles", "hidden_pages")  # history is checked
 STYLESHEET = TEMPLATES.parent / "static" / "dateline.css"
 _WORDS = re.compile(r"[a-z0-9]+")  # of an address, as slugs split it
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the updates feed's time on a site with no story
@@ -102,6 +105,47 @@ class DatelineGenerator(Generator):
             )
         self.log = updates_log(listed)
         self.context["updates_log"] = self.log
+        self.next_due = self._next_due(now)
+
+    def _next_due(self, now: datetime) -> datetime | None:
+        """When this model stops being what a build would make: the first scheduled
+        entry's time, or the first story dated in the future."""
+        due = [
+            entry.instant
+            for content, _ in self._all_content()
+            for entry in content.metadata.get(ENTRIES, [])
+            if entry.instant > now.astimezone(UTC)
+        ]
+        due += [
+            content.date
+            for content, _ in self._all_content()
+            if isinstance(getattr(content, "date", None), datetime)
+            and content.date.tzinfo is not None
+            and content.date > now
+        ]
+        return min(due, default=None)
+
+    def remodel(self, content: Any) -> list[Problem]:
+        """After an edit of ``content``'s file, read again in place: its model, its
+        history (from the same git pass) and the updates log, as a build would make
+        them. Problems mean the model is no longer a build's: build afresh."""
+        zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        now = datetime.now(zone)
+        self.history.reopen()  # every history page is written again, or kept
+        if self.next_due is not None and self.next_due <= now:
+            return [Problem("", 0, "a scheduled entry or story is due: build afresh")]
+        lists = {name: {id(story) for story in self._published(name)} for name in _CONTENT_LISTS}
+        listed = id(content) in lists["articles"] or id(content) in lists["pages"]
+        problems = self._attach_model(content, zone, now, listed)
+        if not any(id(content) in lists[name] for name in _CHECKED):
+            return [Problem("", 0, "a draft was edited: build afresh")]
+        if self.settings["DATELINE_HISTORY"] and content.dateline is not None:
+            problems.extend(self.history.again(content))
+            problems.extend(self._check_histories([content], [content], now))
+        problems.extend(self._redaction_problems(content, now))
+        stories = self._published() if self.settings["DATELINE_UPDATES_PAGES"] else None
+        self.log[:] = updates_log(list(stories or self._published("articles")))
+        return problems
 
     def generate_output(self, writer: Any) -> None:
         settings, origin = self.settings, site_origin(self.settings)
@@ -115,7 +159,8 @@ class DatelineGenerator(Generator):
             self._write(
                 writer,
                 settings["DATELINE_UPDATES_JSON_PATH"],
-                updates_json(self.log, settings, origin),
+                lambda: updates_json(self.log, settings, origin),
+                lambda: self.log,
             )
         try:
             self._write_histories(writer)
@@ -124,10 +169,10 @@ class DatelineGenerator(Generator):
         sitemap_path = settings["DATELINE_SITEMAP_PATH"]
         if sitemap_path:
             pages = [*self._log_pages(logs), *self._history_pages()]
-            self._write(writer, sitemap_path, sitemap(self._published(), origin, pages))
+            self._write(writer, sitemap_path, lambda: sitemap(self._published(), origin, pages))
             robots_path = settings["DATELINE_ROBOTS_PATH"]
             if robots_path and not self._site_has(robots_path):
-                self._write(writer, robots_path, robots(f"{origin}/{sitemap_path}"))
+                self._write(writer, robots_path, lambda: robots(f"{origin}/{sitemap_path}"), tuple)
         headers_path = settings["DATELINE_HEADERS_PATH"]
         if headers_path and self._site_has(headers_path):
             logger.warning(
@@ -136,8 +181,8 @@ class DatelineGenerator(Generator):
                 headers_path,
             )
         elif headers_path:
-            self._write(writer, headers_path, headers_file(self._published(), origin))
-        self._write(writer, RECORD_PATH, record_text(self._published()))
+            self._write(writer, headers_path, lambda: headers_file(self._published(), origin))
+        self._write(writer, RECORD_PATH, lambda: record_text(self._published()))
         stylesheet_as = self.settings["DATELINE_STYLESHEET_SAVE_AS"]
         if stylesheet_as:
             with (
@@ -152,13 +197,15 @@ class DatelineGenerator(Generator):
         if settings["DATELINE_FEED_PATH"]:
             stories = [story.dateline.modified for story in self._published() if story.dateline]
             updated = max(stories, default=_EPOCH)
-            feed = updates_feed(self.log, settings, updated)
-            with self._open(writer, settings["DATELINE_FEED_PATH"]) as out:
-                feed.write(out, "utf-8")
+            feed = functools.partial(updates_feed, self.log, settings, updated)
+            self._write(
+                writer, settings["DATELINE_FEED_PATH"], _text_of(feed), lambda: (self.log, updated)
+            )
         for story in self._published():
             if story.dateline is not None and story.dateline.feed_path:
-                with self._open(writer, story.dateline.feed_path) as out:
-                    story_feed(story, settings).write(out, "utf-8")
+                feed = functools.partial(story_feed, story, settings)
+                inputs = functools.partial(tuple, (story,))
+                self._write(writer, story.dateline.feed_path, _text_of(feed), inputs)
 
     def _log_pages(self, logs: list[tuple[str | None, list[LogItem]]]) -> Iterator[tuple[str, Any]]:
         """The first page of each updates log, changed when its newest entry was added."""
@@ -244,10 +291,13 @@ class DatelineGenerator(Generator):
                     history=history,
                     **extra,
                 )
+            story = functools.partial(tuple, (article,))
             if history.json_path:
-                self._write(writer, history.json_path, history_json(article, origin))
+                json_text = functools.partial(history_json, article, origin)
+                self._write(writer, history.json_path, json_text, story)
             if history.timemap_path:
-                self._write(writer, history.timemap_path, timemap(article, origin))
+                links = functools.partial(timemap, article, origin)
+                self._write(writer, history.timemap_path, links, story)
 
     @staticmethod
     def _once(contents: list[Any]) -> list[Any]:
@@ -417,9 +467,24 @@ class DatelineGenerator(Generator):
     def _source(self, content: Any) -> str:
         return display_path(content.source_path, site_root(self.settings))
 
-    def _write(self, writer: Any, relative: str, text: str) -> None:
-        with self._open(writer, relative) as out:
-            out.write(text)
+    def _write(
+        self,
+        writer: Any,
+        relative: str,
+        text: Callable[[], str],
+        inputs: Callable[[], Any] | None = None,
+    ) -> None:
+        """Write ``text()`` at ``relative``; with ``inputs``, a writer that reuses the
+        last build's file while they are unchanged need not make the text at all."""
+
+        def write() -> None:
+            with self._open(writer, relative) as out:
+                out.write(text())
+
+        if inputs is not None and hasattr(writer, "write_own"):
+            writer.write_own(relative, inputs, write)
+        else:
+            write()
 
     def _open(self, writer: Any, relative: str) -> Any:
         """A file of ours in the output folder, opened by Pelican's writer.
@@ -437,3 +502,14 @@ def _declared_modified(content: Any, zone: ZoneInfo) -> datetime | None:
     if not isinstance(declared, datetime):
         return None
     return declared if declared.tzinfo else declared.replace(tzinfo=zone)
+
+
+def _text_of(feed: Callable[[], Any]) -> Callable[[], str]:
+    """A feedgenerator feed's text, as its ``write`` would put it in a file."""
+
+    def text() -> str:
+        out = io.StringIO()
+        feed().write(out, "utf-8")
+        return out.getvalue()
+
+    return text

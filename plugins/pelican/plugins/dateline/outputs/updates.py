@@ -13,6 +13,8 @@ from typing import Any
 
 from ..model import Entry
 
+LOG_READ = "<updates log>"  # what a page that read any line of the log depends on
+
 
 @dataclass(frozen=True, slots=True)
 class LogItem:
