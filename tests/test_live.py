@@ -222,3 +222,19 @@ def test_a_site_sorted_by_modified_builds_the_whole_site(site: Site) -> None:
     assert not live.append("ferry.md", NOTE)
     assert "ARTICLE_ORDER_BY does not sort by header fields" in live.said[-2]
     live.assert_fresh("full")
+
+
+def test_a_site_filter_that_reads_the_context_builds_the_whole_site(site: Site) -> None:
+    """Such a filter may read any story, and nothing notes which: no page can be kept."""
+    settings(
+        site,
+        "import functools, operator\nfrom jinja2 import pass_context\n"
+        # context[name]: a function Pelican's content cache can keep
+        'JINJA_FILTERS = {"stories": pass_context(functools.partial(operator.getitem))}',
+    )
+    for name, text in STORIES.items():
+        site.write(name, text)
+    live = Session(site)
+    assert not live.append("ferry.md", NOTE)
+    assert "JINJA_FILTERS stories reads the whole template context" in live.said[-2]
+    live.assert_fresh("full")

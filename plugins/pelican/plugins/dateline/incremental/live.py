@@ -43,6 +43,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerato
 from pelican.utils import memoized
 
 from ..entries.reader import ENTRIES, PROBLEMS, REMOVALS
+from ..outputs.filters import FILTERS
 from ..outputs.updates import LOG_READ
 from .state import State
 from .writer import ReusingWriter
@@ -53,6 +54,7 @@ _MAY_CHANGE = {ENTRIES, PROBLEMS, REMOVALS, "summary"}  # summary: made from the
 _SET_BY_THE_BUILD = {"translations"}  # attributes Pelican gives after reading
 _PLUGINS = {"dateline", "pelican.plugins.dateline"}
 _ORDER = ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")
+_JINJA = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")
 
 
 class LiveSite:
@@ -218,7 +220,15 @@ def _cannot(settings: dict[str, Any]) -> str:
         order = settings[name]
         if not isinstance(order, str) or "modified" in order:
             return f"{name} does not sort by header fields"
+    for name in _JINJA:  # such a function reads the context, not only what it is given
+        reads = [key for key, f in (settings.get(name) or {}).items() if _reads_context(f)]
+        if reads:
+            return f"{name} {', '.join(sorted(reads))} reads the whole template context"
     return ""
+
+
+def _reads_context(function: Any) -> bool:
+    return hasattr(function, "jinja_pass_arg") and function not in FILTERS.values()
 
 
 class _Errors(logging.Handler):
