@@ -84,7 +84,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import IO
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -387,29 +386,30 @@ def live_reload(project: Project, row: Row, runs: int, timeout: float) -> None:
     command = [sys.executable, str(HERE / "livereload_once.py"), str(project.settings)]
     command += [str(output), "--port", str(port)]
     command += ["--cache-path", str(project.root / HISTORY_CACHE)]
-    with tempfile.TemporaryFile() as log:
+    printed = project.root / "livereload.log"
+    with printed.open("wb") as log:
         server = subprocess.Popen(
             command, cwd=project.settings.parent, stdout=log, stderr=subprocess.STDOUT
         )
         try:
             _served(f"{base}/{project.stories[0].slug}/", None, STARTUP_TIMEOUT, server)
             for _ in range(runs):
-                row.samples.append(_save_and_serve(project, base, timeout, server))
+                row.samples.append(_save_and_serve(project, base, timeout, server, printed))
             row.files = project.files("out-live")
         except LiveReloadFailed as failed:
-            row.failed, row.log = str(failed), _tail(log)
+            row.failed, row.log = str(failed), printed.read_text("utf-8", "replace")[-1500:]
             print(f"livereload row failed: {row.failed}; the loop printed:\n{row.log}", flush=True)
         finally:
             _stop(server)
 
 
 def _save_and_serve(
-    project: Project, base: str, timeout: float, server: subprocess.Popen
+    project: Project, base: str, timeout: float, server: subprocess.Popen, printed: Path
 ) -> Sample:
     """Append an entry with a marker; the time until its page holds the marker.
-    Then wait for the build to be over (its counter moves), so the next edit
-    starts on a quiet loop."""
-    builds = _build_count(base)
+    Then wait for the edit to be over (the loop prints that it updated or built
+    the site), so the next edit starts on a quiet loop."""
+    finished = _finished(printed)
     marker = f"lrmark{secrets.token_hex(6)}"
     text = f"A live-reload benchmark edit, {marker}, saved while the site is served."
     slug = project.append_entry(text, touch=False)
@@ -417,10 +417,16 @@ def _save_and_serve(
     _served(f"{base}/{slug}/", marker, timeout, server)
     seconds = time.perf_counter() - saved
     deadline = time.perf_counter() + timeout
-    while (_build_count(base) or 0) <= (builds or 0):
-        _check_alive(server, deadline, "the build counter did not move")
+    while _finished(printed) <= finished:
+        _check_alive(server, deadline, "the loop did not say the edit was done")
         time.sleep(POLL)
     return Sample(seconds, done_seconds=time.perf_counter() - saved)
+
+
+def _finished(printed: Path) -> int:
+    """How many builds or in-place edits the loop has said it finished."""
+    text = printed.read_text("utf-8", errors="replace")
+    return len(re.findall(r"^(?:built|updated) in ", text, re.MULTILINE))
 
 
 def _served(url: str, marker: str | None, timeout: float, server: subprocess.Popen) -> None:
@@ -446,15 +452,6 @@ def _check_alive(server: subprocess.Popen, deadline: float, late: str) -> None:
         raise LiveReloadFailed(late)
 
 
-def _build_count(base: str) -> int | None:
-    """The live-reload server's count of finished builds."""
-    try:
-        with urllib.request.urlopen(f"{base}/__dateline/build", timeout=5) as response:
-            return int(json.loads(response.read())["build"])
-    except (urllib.error.URLError, OSError, ValueError, KeyError):
-        return None
-
-
 def _stop(server: subprocess.Popen) -> None:
     """SIGTERM (the loop stops as on Ctrl-C), then a kill if it does not exit."""
     if server.poll() is None:
@@ -464,11 +461,6 @@ def _stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-
-
-def _tail(log: IO[bytes], size: int = 1500) -> str:
-    log.seek(0)
-    return log.read().decode(errors="replace")[-size:].strip()
 
 
 def _free_port() -> int:

@@ -102,7 +102,7 @@ class LiveReload:
         started = time.monotonic()
         try:
             with working_directory(self.project.root):
-                done = self.live.edit(next(iter(paths)))
+                done = self.live.edit(next(iter(paths)), shown=self.counter.bump)
         except Exception as error:  # the model is no longer a build's: build afresh
             self.say(f"(could not take the edit in place: {type(error).__name__}: {error})")
             done = False

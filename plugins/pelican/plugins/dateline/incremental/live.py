@@ -33,7 +33,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +97,10 @@ class LiveSite:
             signals.all_generators_finalized.disconnect(generators)
             signals.finalized.disconnect(finished)
 
-    def edit(self, path: Path) -> bool:
+    def edit(self, path: Path, shown: Callable[[], None] = lambda: None) -> bool:
         """Take the edit of ``path`` (nothing else changed) in place; False: build afresh
-        (``why`` says why)."""
+        (``why`` says why). ``shown`` is called once the story's own page is written,
+        before the listings, feeds and log pages that also show it."""
         if not self.usable:
             return self._no(self.why or "the last edit could not be taken in place")
         self.usable = False  # until this edit is done: a failure leaves the model mixed
@@ -122,6 +123,8 @@ class LiveSite:
         self.writer.edit(frozenset({story.source_path, LOG_READ}))
         complete = False
         try:
+            self._own_page(story)
+            shown()
             for generator in self.generators:
                 if hasattr(generator, "generate_output") and not isinstance(
                     generator, StaticGenerator
@@ -132,6 +135,25 @@ class LiveSite:
             self.writer.end_edit(complete)
         self.usable = True
         return True
+
+    def _own_page(self, story: Any) -> None:
+        """The story's page, as its generator writes it, first: it is what the editor
+        looks at. (The generator's own pass writes it again, as a build does.)"""
+        if isinstance(story, Article):
+            generator: Any = next(g for g in self.generators if isinstance(g, ArticlesGenerator))
+            own = {"article": story, "category": getattr(story, "category", None), "blog": True}
+        else:
+            generator = next(g for g in self.generators if isinstance(g, PagesGenerator))
+            own = {"page": story}
+        self.writer.write_file(
+            story.save_as,
+            generator.get_template(story.template),
+            generator.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            override_output=hasattr(story, "override_save_as"),
+            url=story.url,
+            **own,
+        )
 
     def _no(self, why: str) -> bool:
         self.why = why
