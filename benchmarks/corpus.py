@@ -83,6 +83,12 @@ class Explainer:
     entries: list[tuple[datetime, str, int]] = field(default_factory=list)
     # (when added, the entry's Markdown, position: index of the body block it follows)
 
+    @property
+    def path(self) -> str:
+        """Its file under ``content/``: a folder per 100 explainers, as a newsroom files
+        them (a flat folder of 10,000 makes every commit write a 10,000-entry tree)."""
+        return f"{int(self.slug.rsplit('-', 1)[1]) // 100:03d}/{self.slug}.md"
+
     def text(self, count: int | None = None) -> str:
         """The file after its first ``count`` entries (all by default)."""
         blocks = list(self.body)
@@ -214,13 +220,14 @@ def explainer(number: int, entries: int, rng: random.Random) -> Explainer:
 def make_corpus(
     root: Path, articles: int, entries: int, seed: int = 7, git: bool = True
 ) -> list[Explainer]:
-    """Write ``root/content/*.md`` (and, with ``git``, the repository in ``root``)."""
+    """Write ``root/content/*/*.md`` (and, with ``git``, the repository in ``root``)."""
     rng = random.Random(seed)
     stories = [explainer(number, entries, rng) for number in range(articles)]
     content = root / "content"
-    content.mkdir(parents=True, exist_ok=True)
     for story in stories:
-        (content / f"{story.slug}.md").write_text(story.text(), "utf-8")
+        path = content / story.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(story.text(), "utf-8")
     if git:
         _commit_history(root, stories)
     return stories
@@ -253,7 +260,7 @@ def _commit_history(root: Path, stories: list[Explainer]) -> None:
             + b"committer Bench <bench@example.org> %d +0000\n" % stamp
             + b"data %d\n%s\n" % (len(message), message)
             + (b"from :%d\n" % (mark - 1) if mark > 1 else b"")
-            + b"M 100644 inline content/%s.md\n" % slug.encode()
+            + b"M 100644 inline content/%s\n" % story.path.encode()
             + b"data %d\n%s\n" % (len(text), text)
         )
     env = git_env()

@@ -282,7 +282,7 @@ def make_site(content: Path, site: Path) -> int:
     if static.is_dir():
         shutil.copytree(static, site / "static" / "theme")
     count = 0
-    for source in sorted(content.glob("*.md")):
+    for source in sorted(content.rglob("*.md")):
         (pages / source.name).write_text(convert(source.read_text("utf-8")), "utf-8")
         count += 1
     return count

@@ -245,7 +245,7 @@ class Project:
         times); the live-reload row leaves it as written, as an editor's save does."""
         story = self.stories[(self.edits * 7919) % len(self.stories)]
         self.edits += 1
-        path = self.root / "site" / "content" / f"{story.slug}.md"
+        path = self.root / "site" / "content" / story.path
         now = datetime.now(ZONE).replace(second=0, microsecond=0) - timedelta(minutes=1)
         append_entry(path, now, text)
         if touch:
