@@ -33,7 +33,6 @@ class ReadNotes:
     def __init__(self) -> None:
         self.current: set[str] | None = None
         self.markers: dict[type, str] = {}  # a type whose values stand for a site-wide list
-        self._watched: set[int] = set()
 
     @contextlib.contextmanager
     def page(self) -> Iterator[set[str]]:
@@ -69,9 +68,9 @@ class ReadNotes:
 
     def watch(self, environment: Any) -> None:
         """Note the reads of every template of ``environment`` (once per environment)."""
-        if id(environment) in self._watched:
+        if getattr(environment, "_dateline_watched", False):  # not its id: ids are reused
             return
-        self._watched.add(id(environment))
+        environment._dateline_watched = True
         get_attribute, get_item = environment.getattr, environment.getitem
         note = self.note
 
