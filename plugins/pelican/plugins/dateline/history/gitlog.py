@@ -96,6 +96,14 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def head_commit(folder: Path) -> str | None:
+    """The commit checked out where ``folder`` is (None outside git, or before a commit)."""
+    try:
+        return _git(folder, "rev-parse", "HEAD").decode().strip()
+    except (HistoryUnavailable, OSError):
+        return None
+
+
 def read_history(content: Path, known: tuple[str, str, Any] | None = None) -> RepoHistory:
     """The history of every file under ``content``; raises HistoryUnavailable.
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerato
 from pelican.utils import memoized
 
 from ..entries.reader import ENTRIES, PROBLEMS, REMOVALS
+from ..history.gitlog import head_commit
 from ..outputs.filters import FILTERS
 from ..outputs.updates import LOG_READ
 from .state import State
@@ -65,7 +65,7 @@ class LiveSite:
         self.writer = writer
         self.settings = writer.settings
         self.context = generators[0].context
-        self.head = _git_head(Path(self.settings["PATH"]))
+        self.head = head_commit(Path(self.settings["PATH"]))
         self.why = _cannot(self.settings)  # why an edit is not taken in place
         self.usable = writer.tracking and not self.why
         writer.old, writer.state = {}, State()  # the last build's keys: not needed now
@@ -107,7 +107,7 @@ class LiveSite:
         story = self._story(path)
         if story is None:
             return self._no("not a story the last build read")
-        if _git_head(Path(self.settings["PATH"])) != self.head:
+        if head_commit(Path(self.settings["PATH"])) != self.head:
             return self._no("a new commit")
         reading = self._read(story)
         if reading is None:
@@ -260,14 +260,3 @@ class _Errors(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.seen = True
-
-
-def _git_head(folder: Path) -> str | None:
-    """The commit checked out (None outside git): a new one means a new history."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
