@@ -1,8 +1,9 @@
 """Builds and publishes are all or nothing, even under SIGKILL.
 
 Real ``invoke build`` / ``invoke publish`` processes are killed with SIGKILL
-at random moments (a seeded RNG over the measured length of a build), and at
-every file-system step of putting a finished build in place. Each time,
+at random points of a build (a seeded RNG over how many files its staging
+folder holds: the kill waits for that condition, not for a number of
+seconds), and at every file-system step of putting a finished build in place. Each time,
 ``output/`` (or the rsync destination) must be byte for byte the previous
 site or the complete new one, never a mixture and never missing; leftover
 staging folders sit beside ``output/``, never in it, and the next successful
@@ -64,14 +65,34 @@ def start(project: Path, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def kill_after(process: subprocess.Popen[bytes], seconds: float) -> bool:
-    """SIGKILL the process group after ``seconds``; True if it was still running."""
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
+def staged_files(project: Path, prefix: str, before: set[str]) -> int | None:
+    """Files in a new folder named ``prefix*`` (not in ``before``); None while there is none."""
+    for path in project.iterdir():
+        if path.name.startswith(prefix) and path.name not in before:
+            return sum(len(files) for _, _, files in os.walk(path))
+    return None
+
+
+def kill_when_staged(project: Path, task: str, files: int) -> bool:
+    """Start ``invoke TASK`` and SIGKILL it once its staging folder holds ``files`` files.
+
+    The kill waits for that condition, never for a number of seconds. True if
+    the task was still running when killed (it may have finished first).
+    """
+    prefix = {"build": ".output-building-", "publish": ".output-publish-"}[task]
+    before = {path.name for path in project.iterdir()}
+    process = start(project, task)
+    deadline = time.monotonic() + 300  # a safety net only
+    while process.poll() is None and time.monotonic() < deadline:
+        staged = staged_files(project, prefix, before)
+        if staged is not None and staged >= files:
+            os.killpg(process.pid, signal.SIGKILL)
+            return process.wait() == -signal.SIGKILL
+        time.sleep(0.002)
+    if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        return True
+        pytest.fail(f"invoke {task}: its staging folder never held {files} files")
     return False
 
 
@@ -85,7 +106,7 @@ def leftovers(project: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict, float]:
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
     """A project built at version 1, its content now at version 2, and both sites."""
     project = copy_project(tmp_path_factory.mktemp("kill") / "project")
     write_site(project / "content", 1)
@@ -93,25 +114,23 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict, f
     assert first.returncode == 0, first.stderr
     old = tree(project / "output")
     write_site(project / "content", 2)
-    started = time.monotonic()
     second = run_task(project, "build", "--output", "new-site", timeout=300)
-    duration = time.monotonic() - started
     assert second.returncode == 0, second.stderr
     new = tree(project / "new-site")
     shutil.rmtree(project / "new-site")
     assert old != new
-    return project, old, new, duration
+    return project, old, new
 
 
 def test_killed_builds_leave_the_previous_site_whole(sites) -> None:
-    project, old, new, duration = sites
+    project, old, new = sites
     rng = random.Random(SEED)
     killed = 0
     for _ in range(KILLS):
-        moment = rng.uniform(0.15, 1.0) * duration
-        killed += kill_after(start(project, "build"), moment)
+        files = rng.randint(0, len(new) - 1)
+        killed += kill_when_staged(project, "build", files)
         found = which(tree(project / "output"), old, new)
-        assert found != "a mixture", f"output/ is a mixture after a kill at {moment:.2f} s"
+        assert found != "a mixture", f"output/ is a mixture after a kill at {files} staged files"
         assert not [name for name in os.listdir(project / "output") if name.startswith(".")]
     assert killed >= KILLS // 2, f"only {killed} of {KILLS} builds were still running"
     done = run_task(project, "build", timeout=300)
@@ -233,19 +252,10 @@ def test_a_killed_publish_never_uploads_part_of_a_build(tmp_path: Path) -> None:
     story.write_text(story.read_text("utf-8") + "\nA paragraph added later.\n", encoding="utf-8")
     git(project, "commit", "-qam", "A paragraph added later")
 
-    measuring = start(project, "publish", "--dest", f"{tmp_path / 'elsewhere'}/")
-    started = time.monotonic()
-    assert measuring.stderr is not None
-    until_deploy = None
-    for line in measuring.stderr:
-        if line.startswith("→ deploying".encode()):
-            until_deploy = time.monotonic() - started
-    assert measuring.wait() == 0 and until_deploy is not None
-
     rng = random.Random(SEED)
     for _ in range(4):
-        moment = rng.uniform(0.1, 0.8) * until_deploy
-        assert kill_after(start(project, "publish"), moment), "publish finished before the kill"
+        files = rng.randint(0, len(deployed) - 1)  # killed while it builds, before it deploys
+        assert kill_when_staged(project, "publish", files), "publish finished before the kill"
         assert which(tree(www), deployed, {}) == "old"  # nothing of it reached the server
     done = run_task(project, "publish")
     assert done.returncode == 0, done.stderr
