@@ -1,7 +1,7 @@
 """One timed build, run by ``benchmarks/run.py`` in a fresh process.
 
     python benchmarks/build_once.py SETTINGS OUTPUT [--variant dateline] [--cache]
-        [--layer generator] [--ignore-cache] [--profile FILE]
+        [--layer generator] [--ignore-cache] [--selected PATH] [--profile FILE]
 
 Prints one JSON line: the build's wall time (``build_site``: staging folder,
 Pelican, swap), the time of Dateline's git history pass inside it, and the
@@ -16,6 +16,12 @@ process's peak memory. Variants:
 * ``dateline``: the plugin, with history from git when the content is in a
   repository.
 * ``dateline-nohistory``: the plugin with ``DATELINE_HISTORY = False``.
+
+With ``--selected PATH`` the build is Pelican's own run into OUTPUT, in
+place, with ``WRITE_SELECTED`` naming that one file: Pelican reads the
+content (from its cache) and runs every generator, but renders and writes
+only that page. It is the least work any process that runs Pelican on the
+site can do, whatever the plugin does.
 """
 
 from __future__ import annotations
@@ -84,6 +90,19 @@ def _peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def _run_selected(settings: Path, output: Path, selected: str, overrides: dict) -> None:
+    """Pelican's own run in place, writing only ``selected`` (``WRITE_SELECTED``)."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    overrides |= {
+        "OUTPUT_PATH": str(output),
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "WRITE_SELECTED": [str(output / selected)],
+    }
+    Pelican(read_settings(str(settings), override=overrides)).run()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("settings", type=Path)
@@ -93,6 +112,7 @@ def main() -> None:
     parser.add_argument("--layer", default="generator", help="CONTENT_CACHING_LAYER")
     parser.add_argument("--ignore-cache", action="store_true", help="write the cache only")
     parser.add_argument("--cache-path", type=Path, help="CACHE_PATH (default: beside SETTINGS)")
+    parser.add_argument("--selected", help="only write this file (relative to OUTPUT), in place")
     parser.add_argument("--profile", type=Path, help="write cProfile stats here")
     options = parser.parse_args()
     overrides = overrides_for(options.variant)
@@ -130,7 +150,10 @@ def main() -> None:
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    build_site(options.settings, options.output, overrides, quiet=True)
+    if options.selected:
+        _run_selected(options.settings, options.output, options.selected, overrides)
+    else:
+        build_site(options.settings, options.output, overrides, quiet=True)
     if profiler:
         profiler.disable()
         profiler.dump_stats(options.profile)

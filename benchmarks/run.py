@@ -37,6 +37,11 @@ the JSON says so):
   history on. Each run appends to another explainer.
 * ``pelican incremental`` (``pelican-incremental``): the same edit, Pelican
   alone, for reference.
+* ``pelican floor: one page written`` (``pelican-floor``): the same edit,
+  Pelican alone with its content cache, run in place with ``WRITE_SELECTED``
+  naming only the edited article's page: it reads the site from the cache
+  and runs every generator, but renders one page. Nothing that runs Pelican
+  on the site can do less, so this is the lower bound of ``incremental``.
 * ``livereload: save → served`` (``livereload``): the same edit with
   ``invoke livereload`` running (``livereload_once.py``: the editor's
   ``LiveReload`` loop with the incremental row's overrides): the time from
@@ -101,11 +106,20 @@ ROW_IDS = {
     "hugo": "hugo (full build)",
     "incremental": "incremental",
     "pelican-incremental": "pelican incremental",
+    "pelican-floor": "pelican floor: one page written",
     "livereload": "livereload: save → served",
 }
-PELICAN, NO_HISTORY, FIRST, HISTORY, HUGO, INCREMENTAL, PELICAN_INCREMENTAL, LIVERELOAD = (
-    ROW_IDS.values()
-)
+(
+    PELICAN,
+    NO_HISTORY,
+    FIRST,
+    HISTORY,
+    HUGO,
+    INCREMENTAL,
+    PELICAN_INCREMENTAL,
+    PELICAN_FLOOR,
+    LIVERELOAD,
+) = ROW_IDS.values()
 FULL = (PELICAN, NO_HISTORY, HISTORY, HUGO)  # timed in turns, run after run
 SCALED = (PELICAN, NO_HISTORY, FIRST, HISTORY, HUGO)  # repeated on twice the articles
 VARIANTS = {PELICAN: "pelican", NO_HISTORY: "dateline-nohistory", HISTORY: "dateline"}
@@ -190,9 +204,11 @@ class Project:
         content_cache: bool = False,
         fresh: bool = True,
         clear: bool = False,
+        selected: str | None = None,
     ) -> Sample:
         """One build in a fresh process. ``fresh``: no output folder, no Pelican cache;
-        ``clear``: no cache at all (history included)."""
+        ``clear``: no cache at all (history included); ``selected``: Pelican in place,
+        writing only that file."""
         target = self.root / output
         cache_path = self.root / (cache or f"cache-{output}")
         if clear:
@@ -206,6 +222,8 @@ class Project:
         command = self.command(variant, target, cache_path)
         if content_cache:
             command.append("--cache")
+        if selected:
+            command += ["--selected", selected]
         printed, usage = _run_child(command, self.settings.parent, f"build failed ({variant})")
         result = json.loads(printed.strip().splitlines()[-1])
         cpu = usage.ru_utime + usage.ru_stime
@@ -224,6 +242,12 @@ class Project:
             "--cache-path",
             str(cache_path),
         ]
+
+    def copy_build(self, output: str, to: str) -> None:
+        """A copy of the build in ``output`` and of its cache, as if built into ``to``."""
+        for source, target in ((output, to), (f"cache-{output}", f"cache-{to}")):
+            shutil.rmtree(self.root / target, ignore_errors=True)
+            shutil.copytree(self.root / source, self.root / target, symlinks=True)
 
     def make_hugo(self) -> None:
         """The corpus as a Hugo site (once; not timed)."""
@@ -357,22 +381,35 @@ def full_builds(pairs: list[Pair], runs: int, say: Say) -> None:
 
 
 def incremental_builds(project: Project, rows: dict[str, Row], runs: int, say: Say) -> None:
-    """One appended entry, rebuilt with the content cache (Dateline and Pelican)."""
+    """One appended entry, rebuilt with the content cache (Dateline and Pelican), and
+    Pelican's floor: the same edit, only the article's page written."""
     builds = {
         INCREMENTAL: ("dateline", "out-inc", HISTORY_CACHE),
         PELICAN_INCREMENTAL: ("pelican", "out-pelican-inc", None),
+        PELICAN_FLOOR: ("pelican", "out-pelican-floor", None),
     }
     chosen = {name: build for name, build in builds.items() if not rows[name].skipped}
     if not chosen:
         return
     say("incremental builds")
-    for variant, output, cache in chosen.values():
-        project.build(variant, output, cache=cache, content_cache=True)
+    for name, (variant, output, cache) in chosen.items():
+        if name == PELICAN_FLOOR and PELICAN_INCREMENTAL in chosen:
+            project.copy_build(chosen[PELICAN_INCREMENTAL][1], output)  # the same build
+        else:
+            project.build(variant, output, cache=cache, content_cache=True)
     for _ in range(runs):
-        project.append_entry()
+        slug = project.append_entry()
         for name, (variant, output, cache) in chosen.items():
+            selected = f"{slug}/index.html" if name == PELICAN_FLOOR else None
             rows[name].samples.append(
-                project.build(variant, output, cache=cache, content_cache=True, fresh=False)
+                project.build(
+                    variant,
+                    output,
+                    cache=cache,
+                    content_cache=True,
+                    fresh=False,
+                    selected=selected,
+                )
             )
             rows[name].files = project.files(output)
 
@@ -575,6 +612,12 @@ def targets(
     versions = f"{options.articles} × {options.entries + 1} versions"
     found = [
         compare("incremental ≤ 0.5 × Hugo's full build", 0.5, base[INCREMENTAL], base=base[HUGO]),
+        compare(
+            "reference: Pelican's floor (one page written) ≤ 0.5 × Hugo's full build",
+            0.5,
+            base[PELICAN_FLOOR],
+            base=base[HUGO],
+        ),
         compare("livereload: entry served ≤ 1 s after the save", 1.0, base[LIVERELOAD]),
     ]
     for label, row, limit in (

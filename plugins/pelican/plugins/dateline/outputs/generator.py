@@ -16,7 +16,7 @@ import io
 import logging
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -471,15 +471,20 @@ class DatelineGenerator(Generator):
         self,
         writer: Any,
         relative: str,
-        text: Callable[[], str],
+        text: Callable[[], str | Iterable[str]],
         inputs: Callable[[], Any] | None = None,
     ) -> None:
-        """Write ``text()`` at ``relative``; with ``inputs``, a writer that reuses the
-        last build's file while they are unchanged need not make the text at all."""
+        """Write ``text()`` (a string, or its pieces) at ``relative``; with ``inputs``, a
+        writer that reuses the last build's file while they are unchanged need not make
+        the text at all."""
 
         def write() -> None:
+            made = text()
             with self._open(writer, relative) as out:
-                out.write(text())
+                if isinstance(made, str):
+                    out.write(made)
+                else:
+                    out.writelines(made)
 
         if inputs is not None and hasattr(writer, "write_own"):
             writer.write_own(relative, inputs, write)

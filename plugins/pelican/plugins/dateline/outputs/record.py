@@ -16,7 +16,7 @@ moved the record would be published unchecked.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 FORMAT = "dateline-record/1"
@@ -45,5 +45,8 @@ def record_document(stories: Iterable[Any]) -> dict[str, Any]:
     return {"format": FORMAT, "stories": dict(sorted(found.items()))}
 
 
-def record_text(stories: Iterable[Any]) -> str:
-    return json.dumps(record_document(stories), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+def record_text(stories: Iterable[Any]) -> Iterator[str]:
+    """The record as JSON, in pieces for the file to take one by one (not one string)."""
+    encoder = json.JSONEncoder(indent=1, sort_keys=True, ensure_ascii=False)
+    yield from encoder.iterencode(record_document(stories))
+    yield "\n"
