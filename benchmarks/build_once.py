@@ -18,9 +18,9 @@ process's peak memory. Variants:
 * ``dateline-nohistory``: the plugin with ``DATELINE_HISTORY = False``.
 
 With ``--selected PATH`` the build is Pelican's own run into OUTPUT, in
-place, with ``WRITE_SELECTED`` naming that one file: Pelican reads the
-content (from its cache) and runs every generator, but renders and writes
-only that page. It is the least work any process that runs Pelican on the
+place, with a writer that renders and writes only that one file: Pelican
+reads the content (from its cache) and runs every generator, but renders
+one page. It is the least work any process that runs Pelican on the
 site can do, whatever the plugin does.
 """
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -91,15 +92,29 @@ def _peak_kib() -> int:
 
 
 def _run_selected(settings: Path, output: Path, selected: str, overrides: dict) -> None:
-    """Pelican's own run in place, writing only ``selected`` (``WRITE_SELECTED``)."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
+    """Pelican's own run in place, rendering and writing only ``selected``.
 
-    overrides |= {
-        "OUTPUT_PATH": str(output),
-        "DELETE_OUTPUT_DIRECTORY": False,
-        "WRITE_SELECTED": [str(output / selected)],
-    }
+    Pelican removed ``WRITE_SELECTED`` (it now only warns), so a writer of
+    Pelican's ``get_writer`` signal does what it did: every other page and
+    feed is passed over before its template is rendered.
+    """
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+    from pelican.writers import Writer
+
+    wanted = str(output / selected)
+
+    class SelectedWriter(Writer):
+        def write_file(self, name: str, *args, **kwargs) -> None:
+            if name and os.path.join(self.output_path, name) == wanted:
+                super().write_file(name, *args, **kwargs)
+
+        def write_feed(self, elements, context, path=None, *args, **kwargs) -> None:
+            if path and os.path.join(self.output_path, path) == wanted:
+                super().write_feed(elements, context, path, *args, **kwargs)
+
+    signals.get_writer.connect(lambda pelican: SelectedWriter, weak=False)
+    overrides |= {"OUTPUT_PATH": str(output), "DELETE_OUTPUT_DIRECTORY": False}
     Pelican(read_settings(str(settings), override=overrides)).run()
 
 

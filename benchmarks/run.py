@@ -38,8 +38,9 @@ the JSON says so):
 * ``pelican incremental`` (``pelican-incremental``): the same edit, Pelican
   alone, for reference.
 * ``pelican floor: one page written`` (``pelican-floor``): the same edit,
-  Pelican alone with its content cache, run in place with ``WRITE_SELECTED``
-  naming only the edited article's page: it reads the site from the cache
+  Pelican alone with its content cache, run in place with a writer that
+  renders only the edited article's page (what ``WRITE_SELECTED`` did
+  before Pelican removed it): it reads the site from the cache
   and runs every generator, but renders one page. Nothing that runs Pelican
   on the site can do less, so this is the lower bound of ``incremental``.
 * ``livereload: save → served`` (``livereload``): the same edit with
@@ -62,7 +63,9 @@ Targets (issue #16): incremental ≤ 0.5 × Hugo's full build; livereload ≤
 1.2 ×, a new clone's first history build ≤ 2 × (wall and CPU time each);
 peak memory ≤ 1.2 × Pelican's (without and with history); with ``--scale``,
 twice the articles ≤ 2.1 × the time (wall and CPU) for every full-build
-row. The history pass ≤ 1 s targets of issue #7 are kept. A target whose
+row. The history pass ≤ 1 s targets of issue #7 are kept. Beside them, a
+reference line holds Pelican's floor to the incremental target's limit: a
+limit Pelican's floor misses, no build on Pelican can meet. A target whose
 row was skipped is neither met nor failed: it says why it was skipped.
 """
 
