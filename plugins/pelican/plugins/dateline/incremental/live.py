@@ -138,7 +138,7 @@ class LiveSite:
 
     def _own_page(self, story: Any) -> None:
         """The story's page, as its generator writes it, first: it is what the editor
-        looks at. (The generator's own pass writes it again, as a build does.)"""
+        looks at. (The writer then passes over the generator's own call for it.)"""
         if isinstance(story, Article):
             generator: Any = next(g for g in self.generators if isinstance(g, ArticlesGenerator))
             own = {"article": story, "category": getattr(story, "category", None), "blog": True}

@@ -95,6 +95,7 @@ class ReusingWriter(Writer):
         self.tracking = self.enabled and bool(settings.get("DATELINE_TRACK_READS"))
         self.edited: frozenset[str] | None = None  # an edit's changed sources (``edit``)
         self._called: set[str] = set()  # in an edit: every call made
+        self._done: set[str] = set()  # in an edit: the calls rendered (each once)
         self._reads: dict[str, Reads] = {}
         self.linked: set[str] = set()
         self.reused = self.rendered = 0
@@ -196,6 +197,7 @@ class ReusingWriter(Writer):
         self.edited = changed
         self._written_files = set()
         self._called = set()
+        self._done = set()
 
     def end_edit(self, complete: bool = True) -> None:
         """Back to building; after a ``complete`` edit, the files of calls it no longer
@@ -213,7 +215,9 @@ class ReusingWriter(Writer):
         self._called.add(name)
         old = self.new.get(name)
         reads = old[2] if old is not None else None
-        if reads is not None and not any(read & self.edited for read in reads.values()):
+        if name in self._done or (
+            reads is not None and not any(read & self.edited for read in reads.values())
+        ):
             return None
         return self._edited(name, render)
 
@@ -228,6 +232,8 @@ class ReusingWriter(Writer):
         """``write_file`` in an edit: of a paginated call, only the pages that read a
         changed source."""
         self._called.add(name)
+        if name in self._done:  # the story's own page, written first (``LiveSite``)
+            return None
         old = self.new.get(name)
         reads = old[2] if old is not None else None
         wanted = None
@@ -249,6 +255,7 @@ class ReusingWriter(Writer):
         return self._edited(name, render_wanted)
 
     def _edited(self, name: str, render: Callable[[], Any]) -> Any:
+        self._done.add(name)
         old = self.new.get(name)
         self._reads = dict(old[2]) if old is not None and old[2] is not None else {}
         files = {relative: stamp for relative, *stamp in (old[1] if old is not None else [])}
