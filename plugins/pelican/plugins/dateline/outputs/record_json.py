@@ -56,8 +56,7 @@ def history_json(story: Any, origin: str) -> str:
         "incomplete": history.incomplete,
         "versions": versions,
     }
-    yield from json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document)
-    yield "\n"
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
 def _added(anchor: str, version: Version, shown: dict[str, Entry], story_url: str) -> dict:
