@@ -5,14 +5,25 @@ Every test makes a real repository with the git CLI, with fixed commit dates.
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import os
+import pickle
 import shutil
+import sqlite3
 import subprocess
+import threading
+import zlib
+from pathlib import Path
 
 import pytest
 from conftest import Site, article
 from dateline_editor.build import BuildFailed
+from pelican import Pelican
+from pelican.plugins.dateline.history import gitlog, prefetch, store
+from pelican.plugins.dateline.outputs import generator
+from pelican.readers import Readers
+from pelican.settings import read_settings
 
 INTRO = (
     "The council will raise water rates by 4 percent next year. The average household "
@@ -325,6 +336,99 @@ def test_history_needs_one_git_log_not_one_per_file(
     assert len(verbs) <= 5
     page = site.html("story-0/history/index.html")
     assert len(page.select("li.version")) == 2
+
+
+def _cache_rows(cache: Path) -> dict[str, dict[str, object]]:
+    """Every render and diff the history cache in ``cache`` holds, unpickled."""
+    db = sqlite3.connect(cache / "dateline-history.sqlite")
+    try:
+        return {
+            table: {
+                key: pickle.loads(zlib.decompress(value))
+                for key, value in db.execute(f"SELECT key, value FROM {table}")
+            }
+            for table in ("renders", "diffs")
+        }
+    finally:
+        db.close()
+
+
+def _same_tree(one: Path, other: Path) -> list[str]:
+    """The files that differ between two folders (or are in one only)."""
+    found = []
+    for here, _, names in os.walk(one):
+        for name in names:
+            path = Path(here, name)
+            twin = other / path.relative_to(one)
+            if not twin.exists() or not filecmp.cmp(path, twin, shallow=False):
+                found.append(str(path.relative_to(one)))
+    count = sum(len(names) for _, _, names in os.walk(other))
+    return found if count == sum(len(n) for _, _, n in os.walk(one)) else [*found, "(count)"]
+
+
+def test_the_second_process_renders_every_version_ahead_as_the_build_would(
+    site: Site, newsroom: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    site.write("bridge.md", article(title="The bridge closure", body=INTRO))
+    site.commit("bridge", "2018-11-03T10:00:00-04:00")
+    site.write("bridge.md", article(title="The bridge closure", body=INTRO + CORRECTION))
+    site.commit("bridge corrected", "2018-11-04T10:00:00-04:00")
+    # The second process alone, as a new clone's first build starts it: it ends
+    # once it has rendered what the cache lacked.
+    ahead = tmp_path / "cache-ahead"
+    settings = Pelican(read_settings(str(site.root / "pelicanconf.py"))).settings
+    Readers(settings)  # as the generator's own start does: Markdown's settings completed
+    worker = prefetch.Prefetch({**settings, "CACHE_PATH": str(ahead)})
+    assert worker.repository(site.root / "content").files
+    assert worker.process.wait() == 0
+    worker.close()
+    # The build alone, with no second process: what the pages need, made here.
+    monkeypatch.setattr(generator, "start_prefetch", lambda settings: None)
+    alone = tmp_path / "cache-alone"
+    site.build(CACHE_PATH=str(alone))
+    needed, made = _cache_rows(alone), _cache_rows(ahead)
+    assert len(needed["renders"]) == 6 and len(needed["diffs"]) == 4  # 4 + 2 versions, 1 draft
+    for table, rows in needed.items():
+        assert {key: made[table].get(key) for key in rows} == rows, table
+    # A build that finds them made renders none, and writes the same site.
+    first = tmp_path / "first-output"
+    shutil.copytree(site.output, first)
+    shutil.rmtree(site.output)
+    monkeypatch.setattr(store.HistoryStore, "_render", None)  # a call would fail
+    site.build(CACHE_PATH=str(ahead))
+    assert _same_tree(first, site.output) == []
+
+
+def test_a_blob_stream_left_early_stops_git_and_reads_on_right(site: Site) -> None:
+    # More names than a pipe holds, and more text: git blocks on answers nobody
+    # reads, and the thread that feeds it the names blocks on git.
+    for number in range(2000):
+        site.write(f"notes/{number}.md", f"Note {number}: " + "words " * 20)
+    site.commit("two thousand notes", "2018-10-24T08:00:00-04:00")
+    listing = site.git("ls-tree", "-r", "HEAD", "content/notes")
+    blobs = [line.split()[2] for line in listing.splitlines()]
+    reader = gitlog.BlobReader(site.root)
+    outcome: list[object] = []
+
+    def leave_early() -> None:
+        try:
+            for _, data in reader.stream(blobs):
+                assert data is not None
+                raise RuntimeError("the caller fails on the first text")
+        except RuntimeError as error:
+            outcome.append(error)
+        outcome.append(reader.get(blobs[-1]))
+
+    worker = threading.Thread(target=leave_early, daemon=True)
+    worker.start()
+    worker.join(timeout=300)  # a safety net only: it returns at once, or hangs for good
+    assert not worker.is_alive(), "the stream hung"
+    # The next read is the blob asked for, not an answer left over from the stream.
+    expected = subprocess.run(
+        ["git", "cat-file", "blob", blobs[-1]], cwd=site.root, capture_output=True, check=True
+    ).stdout
+    assert isinstance(outcome[0], RuntimeError) and outcome[1] == expected
+    reader.close()
 
 
 def test_version_pages_can_be_left_out(site: Site, newsroom: dict[str, str]) -> None:

@@ -52,6 +52,7 @@ class HistoryPass:
         store: HistoryStore | None,
         unsaved: frozenset[str] = frozenset(),
         story: Callable[[Any, dict[str, bytes]], list[Problem]] | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         self.problems = problems
         self.store = store
@@ -59,6 +60,7 @@ class HistoryPass:
         self._story = story
         self._kept: HistoryStore | None = store
         self._repo: RepoHistory | None = None
+        self._prefetch = prefetch  # rendering versions ahead of the pages until closed
 
     def reopen(self) -> None:
         """The store again, for pages written after ``close`` (a live session's edit)."""
@@ -79,6 +81,8 @@ class HistoryPass:
 
     def close(self) -> None:
         """Keep what this build made for the next one; stop git. Safe to call twice."""
+        if self._prefetch is not None:
+            self._prefetch.close()
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -104,21 +108,27 @@ def attach_histories(
         read = prefetch.repository
     else:
         read = functools.partial(read_repository, settings=settings)
-    repo, problems = _repository(read, Path(settings["PATH"]), settings) if written else (None, [])
-    if prefetch is not None:
-        prefetch.close()
-    if repo is None:
-        return HistoryPass(problems, None)
-    unsaved = _unsaved(written, repo)
-    store = HistoryStore(repo.root, settings)
+    store = None
     try:
+        repo, problems = (
+            _repository(read, Path(settings["PATH"]), settings) if written else (None, [])
+        )
+        if repo is None:
+            if prefetch is not None:
+                prefetch.close()  # nothing to render ahead
+            return HistoryPass(problems, None)
+        unsaved = _unsaved(written, repo)
+        store = HistoryStore(repo.root, settings)
         story = _stories(repo, store, settings, zone, now)
         for article in articles:
             problems += story(article, unsaved)
     except BaseException:
-        store.close()
+        if prefetch is not None:
+            prefetch.close()
+        if store is not None:
+            store.close()
         raise
-    done = HistoryPass(problems, store, frozenset(unsaved), story)
+    done = HistoryPass(problems, store, frozenset(unsaved), story, prefetch)
     done._repo = repo
     return done
 

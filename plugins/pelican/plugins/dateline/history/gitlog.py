@@ -259,16 +259,23 @@ class BlobReader:
         assert process.stdin is not None
 
         def feed() -> None:
-            with contextlib.suppress(BrokenPipeError):
+            with contextlib.suppress(OSError, ValueError):  # git stopped, or closed
                 process.stdin.write("".join(f"{sha}\n" for sha in wanted).encode())
                 process.stdin.flush()
 
         feeder = threading.Thread(target=feed, daemon=True)
         feeder.start()
+        answered = 0
         try:
             for sha in wanted:
                 yield sha, self._answer()
+                answered += 1
         finally:
+            if answered < len(wanted):
+                # Left early (the caller raised): git would block on answers no one
+                # reads, and the feeder on git. Stop git; the next use starts one.
+                process.kill()
+                self.close()
             feeder.join()
 
     def get(self, blob: str) -> bytes | None:

@@ -5,12 +5,19 @@ the plugin's generator starts this process at once: it runs ``git log`` and
 ``git status`` and, with the cache on, stores the entries of every committed
 text the cache does not know yet. The history step takes the result; if
 anything went wrong there, it reads the repository itself.
+
+Then, with the cache on, the process goes on rendering the versions and
+diffs the cache lacks (a new clone's first build), at a lower priority,
+until the history pages are written: those pages find them made, and what
+they need first they make themselves. Nothing it does is needed: stopped
+at any point, the build makes the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import pickle
 import shutil
 import subprocess
@@ -22,7 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .gitlog import HistoryUnavailable, RepoHistory
-from .store import HistoryStore, caching, read_repository
+from .store import HistoryStore, caching, is_markdown, read_repository
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +44,8 @@ class Prefetch:
     and ``git status`` and, with the cache on, stores the entries of every
     committed text the cache does not know yet. When the history step comes,
     it takes the result; if anything went wrong there, the step reads the
-    repository itself, as it would without a second process.
+    repository itself, as it would without a second process. The process
+    then renders versions into the cache until ``close``.
     """
 
     def __init__(self, settings: dict[str, Any]) -> None:
@@ -55,7 +63,7 @@ class Prefetch:
         self.process = subprocess.Popen(
             [sys.executable, "-c", _WORKER, *map(str, _PACKAGES)],
             stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,  # one line: the repository's result is ready
             stderr=subprocess.DEVNULL,
         )
         # Stopped and cleaned up even if the build fails before the history step.
@@ -67,7 +75,8 @@ class Prefetch:
 
     def repository(self, content: Path) -> RepoHistory:
         """The prefetched history; raises HistoryUnavailable as ``read_history`` would."""
-        if self.process.wait() == 0:
+        assert self.process.stdout is not None
+        if self.process.stdout.readline() == _READY:
             with contextlib.suppress(OSError, pickle.PickleError, EOFError):
                 outcome, value = pickle.loads((self.folder / "repository.pickle").read_bytes())
                 if outcome == "unavailable":
@@ -78,9 +87,14 @@ class Prefetch:
 
 def _stop(process: subprocess.Popen[bytes], folder: Path) -> None:
     if process.poll() is None:
-        process.kill()
+        process.kill()  # rendering ahead: SQLite rolls back what it was writing
         process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+_READY = b"ready\n"
 
 
 # The second process imports this module without Pelican (whose package the
@@ -108,9 +122,11 @@ def start_prefetch(settings: dict[str, Any]) -> Prefetch | None:
 
 
 def _prefetch() -> None:
-    """The second process: ``git log``/``status``, then entries into the cache."""
+    """The second process: ``git log``/``status``, entries into the cache, say so;
+    then render versions into the cache until stopped."""
     job = pickle.loads(sys.stdin.buffer.read())
     settings = job["settings"]
+    store = None
     try:
         repo = read_repository(Path(job["content"]), settings)
     except HistoryUnavailable as why:
@@ -124,11 +140,21 @@ def _prefetch() -> None:
             lineages = [*repo.files.values(), *repo.ended]
             versions = ((v.blob, v.path) for vs in lineages for v in vs if _is_content(v.path))
             store.learn(versions, kinds, zone)
-            store.close()
+            store.save()
     partial = Path(job["result"]).with_suffix(".partial")
     partial.write_bytes(pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL))
     partial.replace(job["result"])
+    with open(os.devnull, "wb") as devnull:
+        sys.stdout.buffer.write(_READY)
+        sys.stdout.flush()
+        os.dup2(devnull.fileno(), sys.stdout.fileno())  # nothing else goes to the build
+    if store is not None:
+        if hasattr(os, "nice"):
+            os.nice(10)  # the build's own process comes first on a busy machine
+        with contextlib.suppress(Exception):  # ahead of need only: the build makes the rest
+            store.warm(repo.files.values())
+        store.close()
 
 
 def _is_content(path: str) -> bool:
-    return path.rsplit(".", 1)[-1].lower() in ("md", "markdown", "mkd", "mdown", "rst")
+    return is_markdown(path) or path.lower().endswith(".rst")

@@ -20,6 +20,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from importlib import metadata
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +28,15 @@ from zoneinfo import ZoneInfo
 from ..entries.redaction import Removal, key_of, redact
 from ..text import text_blocks
 from .diff import TextDiff, diff_text
-from .gitlog import BlobReader, RepoHistory, blob_id, cached_part, decode, read_history
+from .gitlog import (
+    BlobReader,
+    FileVersion,
+    RepoHistory,
+    blob_id,
+    cached_part,
+    decode,
+    read_history,
+)
 from .versions import EntrySnapshot, TextFacts, facts_of
 
 logger = logging.getLogger(__name__)
@@ -50,7 +59,7 @@ _SHAPING = (
     "entries/redaction.py",
 )
 _SQL_CHUNK = 500  # bound parameters per query (SQLite allows 999 on old builds)
-_BATCH = 200  # results kept in memory before they are written to the cache
+_BATCH = 50  # results kept in memory before they are written to the cache (and shared)
 
 
 def read_repository(content: Path, settings: dict[str, Any]) -> RepoHistory:
@@ -206,13 +215,56 @@ class HistoryStore:
 
             return render_rst(source, self.settings)
         if self.markdown is None:
-            from markdown import Markdown  # not in the second process: it renders nothing
+            from markdown import Markdown  # imported by the second process only if it renders
 
             self.markdown = Markdown(**self.settings["MARKDOWN"])
         md = self.markdown.reset()
         html = md.convert(source)
         titles = getattr(md, "Meta", {}).get("title") or [None]
         return html, titles[0]
+
+    def warm(self, lineages: Iterable[list[FileVersion]]) -> None:
+        """Render each Markdown file's versions, and the diff of each to the one
+        before, into the cache, one file at a time.
+
+        The second process does this on a new clone's first build, while Pelican
+        reads: the history pages then find most versions made. What the cache
+        holds already (this build's own pages may have made it meanwhile) is
+        passed over; the first file published is done first, the reverse of the
+        order the pages ask for them, so the two processes meet once.
+        """
+        if self.db is None:
+            return
+        todo = []
+        for lineage in lineages:
+            if not lineage or not is_markdown(lineage[-1].path):
+                continue
+            blobs = [v.blob for v in lineage]
+            blobs = [blob for i, blob in enumerate(blobs) if i == 0 or blob != blobs[i - 1]]
+            self.paths.update((v.blob, v.path) for v in lineage)
+            todo.append((lineage[0].commit.time, blobs))
+        files = [blobs for _, blobs in sorted(todo, key=lambda item: item[0])]
+        made = self._made(files)  # a cached build: all of it, in a few queries
+        for blobs in files:
+            pairs = [f"{old}:{new}" for old, new in pairwise(blobs)]
+            if made.issuperset(blobs) and made.issuperset(pairs):
+                continue
+            if self.db is None:
+                return  # the cache failed (and said so in the debug log)
+            made |= self._made([blobs])  # what the pages made meanwhile
+            for blob in blobs:
+                if blob not in made:
+                    self.rendered(blob)
+            for (old, new), pair in zip(pairwise(blobs), pairs, strict=True):
+                if pair not in made:
+                    self.diff(old, new)
+            self.save()  # the build's own process reads them now
+
+    def _made(self, files: list[list[str]]) -> set[str]:
+        """The renders (blob) and diffs (``old:new``) of ``files``' versions the cache holds."""
+        blobs = [blob for versions in files for blob in versions]
+        pairs = [f"{old}:{new}" for versions in files for old, new in pairwise(versions)]
+        return set(self._keys("renders", blobs)) | set(self._keys("diffs", pairs))
 
     # --- the SQLite file ------------------------------------------------------
 
@@ -264,6 +316,11 @@ class HistoryStore:
         self.keep = None  # pruned already, when it closed
         self.db = _open_cache(self.settings, self.fingerprint) if caching(self.settings) else None
 
+    def save(self) -> None:
+        """Write what is kept so far, for another process to read."""
+        if self.db is not None:
+            self._flush()
+
     def close(self) -> None:
         """Write what this build made, forget blobs gone from the history; stop git."""
         self.reader.close()
@@ -292,6 +349,11 @@ class HistoryStore:
             "DELETE FROM diffs WHERE substr(key, 1, 40) NOT IN (SELECT key FROM keep) "
             "OR substr(key, 42) NOT IN (SELECT key FROM keep)"
         )
+
+
+def is_markdown(path: str) -> bool:
+    """Whether ``path`` is a Markdown text (the second process renders no other)."""
+    return path.rsplit(".", 1)[-1].lower() in ("md", "markdown", "mkd", "mdown")
 
 
 def caching(settings: dict[str, Any]) -> bool:
