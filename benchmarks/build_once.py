@@ -4,9 +4,8 @@
         [--layer generator] [--ignore-cache] [--selected PATH] [--profile FILE]
 
 Prints one JSON line: the build's wall time (``build_site``: staging folder,
-Pelican, swap), the time of Dateline's git history pass inside it, the
-process's peak memory, and that of the largest process it started (the
-second process that reads git and renders versions ahead, or a git). Variants:
+Pelican, swap), the time of Dateline's git history pass inside it, and the
+process's peak memory. Variants:
 
 * ``pelican``: the same settings and theme without the plugin. The theme's
   Dateline parts are guarded (``article.dateline is defined``) and render
@@ -175,16 +174,12 @@ def main() -> None:
         profiler.dump_stats(options.profile)
     seconds = time.perf_counter() - start
     peak_kib = _peak_kib()
-    # The largest process the build started and waited for: the second process
-    # that reads git (and renders versions ahead), or a git.
-    helper_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(
         json.dumps(
             {
                 "seconds": seconds,
                 "history_seconds": sum(spent) if spent else None,
                 "peak_mib": peak_kib / 1024,
-                "helper_peak_mib": helper_kib / 1024 if helper_kib else None,
             }
         )
     )

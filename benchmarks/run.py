@@ -139,7 +139,6 @@ class Sample:
     peak_mib: float | None = None
     history_seconds: float | None = None
     done_seconds: float | None = None  # livereload: until the edit's every page is written
-    helper_peak_mib: float | None = None  # the largest process the build started
 
 
 @dataclass
@@ -156,7 +155,7 @@ class Row:
         values = [getattr(s, attribute) for s in self.samples if getattr(s, attribute) is not None]
         if not values:
             return None
-        return max(values) if attribute.endswith("peak_mib") else statistics.median(values)
+        return max(values) if attribute == "peak_mib" else statistics.median(values)
 
     def summary(self) -> dict:
         return {
@@ -166,7 +165,6 @@ class Row:
             "seconds_all": [round(s.seconds, 3) for s in self.samples],
             "cpu_seconds": self.value("cpu"),
             "peak_mib": self.value("peak_mib"),
-            "helper_peak_mib": self.value("helper_peak_mib"),
             "history_pass_seconds": self.value("history_seconds"),
             "done_seconds": self.value("done_seconds"),
             "output_files": self.files,
@@ -233,13 +231,7 @@ class Project:
         result = json.loads(printed.strip().splitlines()[-1])
         cpu = usage.ru_utime + usage.ru_stime
         peak = result["peak_mib"]  # VmHWM: wait4's maxrss includes this runner's own
-        return Sample(
-            result["seconds"],
-            cpu,
-            peak,
-            result["history_seconds"],
-            helper_peak_mib=result.get("helper_peak_mib"),
-        )
+        return Sample(result["seconds"], cpu, peak, result["history_seconds"])
 
     def command(self, variant: str, target: Path, cache_path: Path) -> list[str]:
         """``build_once.py`` for one build of this corpus."""
