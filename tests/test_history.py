@@ -373,6 +373,8 @@ def test_the_second_process_renders_every_version_ahead_as_the_build_would(
     site.commit("bridge", "2018-11-03T10:00:00-04:00")
     site.write("bridge.md", article(title="The bridge closure", body=INTRO + CORRECTION))
     site.commit("bridge corrected", "2018-11-04T10:00:00-04:00")
+    site.write("ferry.md", article(title="The ferry timetable", body=VOTE))
+    site.commit("ferry", "2018-11-05T10:00:00-04:00")  # one version: no page renders it
     # The second process alone, as a new clone's first build starts it: it ends
     # once it has rendered what the cache lacked.
     ahead = tmp_path / "cache-ahead"
@@ -390,6 +392,8 @@ def test_the_second_process_renders_every_version_ahead_as_the_build_would(
     assert len(needed["renders"]) == 6 and len(needed["diffs"]) == 4  # 4 + 2 versions, 1 draft
     for table, rows in needed.items():
         assert {key: made[table].get(key) for key in rows} == rows, table
+    ferry = site.git("rev-parse", "HEAD:content/ferry.md").strip()
+    assert ferry not in made["renders"]  # its one version: the story's own page, Pelican's
     # A build that finds them made renders none, and writes the same site.
     first = tmp_path / "first-output"
     shutil.copytree(site.output, first)

@@ -291,7 +291,10 @@ def test_uncommitted_and_scheduled_text_stay_out_of_the_json(site: Site) -> None
 
 
 def test_the_updates_log_as_json(site: Site, record_site: dict[str, str]) -> None:
-    document = valid(json.loads((site.output / "updates/index.json").read_text()), "updates")
+    text = (site.output / "updates/index.json").read_text("utf-8")
+    document = valid(json.loads(text), "updates")
+    # Written an entry at a time, laid out as the whole document at once would be.
+    assert text == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     assert [entry["anchor"] for entry in document["entries"]] == [
         "update-2018-11-02",
         "correction-2018-10-30",

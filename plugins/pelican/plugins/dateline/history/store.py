@@ -224,8 +224,8 @@ class HistoryStore:
         return html, titles[0]
 
     def warm(self, lineages: Iterable[list[FileVersion]]) -> None:
-        """Render each Markdown file's versions, and the diff of each to the one
-        before, into the cache, one file at a time.
+        """Render the versions of each Markdown file that has more than one, and the
+        diff of each to the one before, into the cache, one file at a time.
 
         The second process does this on a new clone's first build, while Pelican
         reads: the history pages then find most versions made. What the cache
@@ -241,6 +241,10 @@ class HistoryStore:
                 continue
             blobs = [v.blob for v in lineage]
             blobs = [blob for i, blob in enumerate(blobs) if i == 0 or blob != blobs[i - 1]]
+            if len(blobs) < 2:
+                # One version: no page shows its rendering (the story's page is
+                # Pelican's); the diff that needs it comes with a second version.
+                continue
             self.paths.update((v.blob, v.path) for v in lineage)
             todo.append((lineage[0].commit.time, blobs))
         files = [blobs for _, blobs in sorted(todo, key=lambda item: item[0])]

@@ -1,7 +1,9 @@
 """What a template can read from a value, described as plain data for a page's key.
 
-Content objects and long lists are described once per build and stand in a
-key as a digest; anything else is described in place. A value with no
+Each compound value (a content object, a list, a dict, a version…) is
+described once per build and stands in a key, and in the description of
+whatever holds it, as a digest: a build keeps 32 bytes for each, not its
+whole description, and no description is pickled twice. A value with no
 stable description (an object whose ``repr`` holds its address) raises
 ``Unstable``: its page is simply rendered.
 """
@@ -53,8 +55,7 @@ class State:
     def of(self, value: Any) -> Any:
         """Everything a template can read from ``value``, as plain data.
 
-        Content objects and long lists are described once per build and
-        stand in the key as a digest; anything else is described in place.
+        A compound value is described once per build, as a digest.
         """
         if value is None or isinstance(value, (bool, int, float)):
             return value
@@ -67,9 +68,6 @@ class State:
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
             return memo[1]
-        shared = isinstance(value, Content) or (
-            isinstance(value, (list, tuple, dict)) and len(value) > 8
-        )
         if isinstance(value, Content):
             state = self._content_state(value)
         elif isinstance(value, (list, tuple)):
@@ -84,8 +82,7 @@ class State:
             state = "<missing>"
         else:
             state = ("object", stable(value))
-        if shared:
-            state = hashlib.sha256(pickle.dumps(state, protocol=4)).digest()
+        state = hashlib.sha256(pickle.dumps(state, protocol=4)).digest()
         self._memo[id(value)] = (value, state)  # each object is described once a build
         return state
 
