@@ -290,6 +290,15 @@ def test_uncommitted_and_scheduled_text_stay_out_of_the_json(site: Site) -> None
     assert "unsaved" not in timemap
 
 
+def test_an_updates_log_with_nothing_due_yet_is_an_empty_list(site: Site) -> None:
+    site.write("rates.md", rates(PUBLISHED, "\n::: update 2099-01-01\nA vote is expected.\n:::\n"))
+    site.build(DATELINE_ALLOW_SCHEDULED=True)
+    text = (site.output / "updates/index.json").read_text("utf-8")
+    document = valid(json.loads(text), "updates")
+    assert document["entries"] == []
+    assert text == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
 def test_the_updates_log_as_json(site: Site, record_site: dict[str, str]) -> None:
     text = (site.output / "updates/index.json").read_text("utf-8")
     document = valid(json.loads(text), "updates")

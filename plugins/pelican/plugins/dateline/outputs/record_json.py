@@ -97,7 +97,7 @@ def updates_json(items: Sequence[LogItem], settings: dict[str, Any], origin: str
         "feed": f"{origin}/{feed}" if feed else None,
     }
     yield encoder.encode(head)[: -len("\n}")] + ',\n "entries": ['
-    separator = "\n  "
+    written = 0
     for item in items:
         entry = {
             "id": entry_id(authority, item),
@@ -115,6 +115,6 @@ def updates_json(items: Sequence[LogItem], settings: dict[str, Any], origin: str
             },
         }
         # A newline in a value is written \n: every newline here is the layout's.
-        yield separator + encoder.encode(entry).replace("\n", "\n  ")
-        separator = ",\n  "
-    yield ("]" if separator == "\n  " else "\n ]") + "\n}\n"
+        yield (",\n  " if written else "\n  ") + encoder.encode(entry).replace("\n", "\n  ")
+        written += 1
+    yield ("\n ]" if written else "]") + "\n}\n"
