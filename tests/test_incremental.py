@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Site, article
 from dateline_editor.build import build_site
+from pelican.plugins.dateline.incremental.state import State
 
 STORIES = {
     "harbour.md": article(
@@ -201,3 +202,12 @@ def test_the_page_fingerprint_covers_the_plugins_code_templates_and_stylesheet(
         before = after
     plugin_files = {path.name for path in copy.rglob("*") if path.is_file()}
     assert not plugin_files & {"audit.py", "cli.py", "commands.py", "livereload.py"}
+
+
+def test_a_value_described_and_dropped_never_lends_its_key_to_the_next():
+    """Descriptions are remembered by object id; CPython gives a freed list's id to
+    the next list made, so a value described must stay alive for the whole build."""
+    state = State()
+    keys = [state.of([[f"page {number}"]]) for number in range(200)]  # each dropped at once
+    assert len(set(keys)) == 200
+    assert state.of([["page 7"]]) == keys[7]  # the same value, described afresh

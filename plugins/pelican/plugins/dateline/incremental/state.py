@@ -32,16 +32,18 @@ class State:
     """Describes values for one build; each object is described once."""
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[Any, Any]] = {}
-        self._keys_memo: dict[int, tuple[Any, Any]] = {}
+        self._memo: dict[int, Any] = {}  # by id: each value's description
+        self._keys_memo: dict[int, Any] = {}
+        # Every value described, kept alive so that no other object takes its
+        # id during the build (a list: 8 bytes a value, not a tuple's 72).
+        self._held: list[Any] = []
         self._fields: dict[type, list[str]] = {}
 
     def keys_of(self, pairs: list[Any] | tuple[Any, ...]) -> Any:
-        memo = self._keys_memo.get(id(pairs))
-        if memo is not None and memo[0] is pairs:
-            return memo[1]
-        state = self._keys_state_of(pairs)
-        self._keys_memo[id(pairs)] = (pairs, state)
+        state = self._keys_memo.get(id(pairs))
+        if state is None:
+            state = self._keys_memo[id(pairs)] = self._keys_state_of(pairs)
+            self._held.append(pairs)
         return state
 
     def _keys_state_of(self, pairs: list[Any] | tuple[Any, ...]) -> Any:
@@ -65,9 +67,9 @@ class State:
             return (type(value).__name__, value.isoformat(), _zone(value))
         if isinstance(value, URLWrapper):
             return (type(value).__name__, value.name, value.slug, value.url, value.save_as)
-        memo = self._memo.get(id(value))
-        if memo is not None and memo[0] is value:
-            return memo[1]
+        state = self._memo.get(id(value))
+        if state is not None:
+            return state
         if isinstance(value, Content):
             state = self._content_state(value)
         elif isinstance(value, (list, tuple)):
@@ -83,7 +85,8 @@ class State:
         else:
             state = ("object", stable(value))
         state = hashlib.sha256(pickle.dumps(state, protocol=4)).digest()
-        self._memo[id(value)] = (value, state)  # each object is described once a build
+        self._memo[id(value)] = state  # each object is described once a build
+        self._held.append(value)
         return state
 
     def _content_state(self, content: Content) -> Any:
