@@ -14,10 +14,12 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import ROOT, Site, article
 from dateline_editor.build import build_site
 from pelican.plugins.dateline.incremental.state import State
+from pelican.plugins.dateline.incremental.writer import ReusingWriter
 
 STORIES = {
     "harbour.md": article(
@@ -211,3 +213,30 @@ def test_a_value_described_and_dropped_never_lends_its_key_to_the_next():
     keys = [state.of([[f"page {number}"]]) for number in range(200)]  # each dropped at once
     assert len(set(keys)) == 200
     assert state.of([["page 7"]]) == keys[7]  # the same value, described afresh
+
+
+def test_the_pages_of_one_loop_share_a_description_only_while_the_context_holds(tmp_path):
+    """One loop's pages pass one context, so its values are described once; a value
+    replaced between two pages (or one passed as an argument) must change the key."""
+    environment = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {"page.html": "{{ SITENAME }} {% for item in menu %}{{ item }}{% endfor %}"}
+        )
+    )
+    template = environment.get_template("page.html")
+    writer = ReusingWriter(str(tmp_path / "out"), {"CACHE_PATH": str(tmp_path / "cache")})
+    context = {"SITENAME": "The Gazette", "menu": ["News", "Explainers"]}
+
+    def inputs(context: dict, **kwargs: object) -> object:
+        return writer._page_inputs("page.html", template, context, (), kwargs)
+
+    first = inputs(context)
+    assert inputs(dict(context)) == first  # the same values: the same description
+    context["menu"] = ["News", "Explainers", "Corrections"]  # a new list in its place
+    replaced = inputs(context)
+    assert replaced != first
+    writer.state = State()  # a live session's new model, same objects: described afresh
+    context["menu"].append("Archive")
+    appended = inputs(context)
+    assert appended != replaced
+    assert inputs(context, menu=["News"]) not in (first, replaced, appended)

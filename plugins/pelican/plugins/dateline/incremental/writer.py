@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import operator
 import os
 import pickle
 from collections.abc import Callable
@@ -62,6 +63,7 @@ logger = logging.getLogger(__name__)
 _HOW = {"relative_urls", "template_name", "override_output", "url", "paginated"}
 # Context names derived from the page's own file name (relative URLs).
 _PER_PAGE = {"localsiteurl", "output_file", "SITEURL"}
+_GIVEN = object()  # a name the call passes as a keyword argument
 _ACTIVE: list[ReusingWriter] = []  # the writer of the build under way
 # A record: each call's key, the files it wrote (relative path, inode, size,
 # mtime) and, with DATELINE_TRACK_READS, the sources each of its files read.
@@ -101,6 +103,9 @@ class ReusingWriter(Writer):
         self.reused = self.rendered = 0
         self._site: str | Unstable | None = None
         self._names: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
+        self._ordered: dict[str, list[str]] = {}  # by template: the context names it reads
+        # by template: the last page's context values, described by which State
+        self._described: dict[str, tuple[State, list[Any], list[tuple[str, Any]]]] = {}
         self._parsed: dict[str, Parsed] = {}
         self._folders: set[str] = set()
         self.state = State()
@@ -387,22 +392,44 @@ class ReusingWriter(Writer):
             for key, value in kwargs.items()
             if key in names or key in _HOW or key in paginated
         }
-        values = []
-        for used_name in sorted(names - _PER_PAGE):
-            if used_name in kwargs:
-                continue
-            value = context.get(used_name, MISSING)
-            if used_name in keys_only and isinstance(value, (list, tuple)):
-                values.append((used_name, self.state.keys_of(value)))
-            else:
-                values.append((used_name, self.state.of(value)))
         return (
             template.name,
             self.state.of(args),
             self.state.of(arguments),
             self.state.of(paginated),
-            values,
+            self._context_values(template.name, names, keys_only, context, kwargs),
         )
+
+    def _context_values(
+        self,
+        template_name: str,
+        names: frozenset[str],
+        keys_only: frozenset[str],
+        context: dict[str, Any],
+        kwargs: dict[str, Any],
+    ) -> list[tuple[str, Any]]:
+        """The context values the template family reads (but those passed as keyword
+        arguments), described. The pages of one loop pass one context: its values are
+        described for the first page and reused while each is the very same object
+        (held here, so no other object can take its id meanwhile), as the State
+        that described them is."""
+        ordered = self._ordered.get(template_name)
+        if ordered is None:
+            ordered = self._ordered[template_name] = sorted(names - _PER_PAGE)
+        current = [_GIVEN if n in kwargs else context.get(n, MISSING) for n in ordered]
+        last = self._described.get(template_name)
+        if last is not None and last[0] is self.state and all(map(operator.is_, last[1], current)):
+            return last[2]
+        values = []
+        for used_name, value in zip(ordered, current, strict=True):
+            if value is _GIVEN:
+                continue
+            if used_name in keys_only and isinstance(value, (list, tuple)):
+                values.append((used_name, self.state.keys_of(value)))
+            else:
+                values.append((used_name, self.state.of(value)))
+        self._described[template_name] = (self.state, current, values)
+        return values
 
     def _template_names(self, template: Any) -> tuple[frozenset[str], frozenset[str]] | None:
         """Names the template family reads from the context, and lists read as keys only."""
