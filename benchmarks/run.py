@@ -34,7 +34,9 @@ the JSON says so):
 * ``incremental`` (``incremental``): the editor's loop: append one entry to
   one explainer (not committed), rebuild with Pelican's content cache
   (``CONTENT_CACHING_LAYER = "generator"``) into the same output folder,
-  history on. Each run appends to another explainer.
+  history on. Each run appends to another explainer. From the second run on,
+  the build starts from the folders of the site the one before replaced
+  (the spare, ``dateline_editor/spare.py``), as an editor's builds do.
 * ``pelican incremental`` (``pelican-incremental``): the same edit, Pelican
   alone, for reference.
 * ``pelican floor: one page written`` (``pelican-floor``): the same edit,

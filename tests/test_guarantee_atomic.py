@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from conftest import article
+from dateline_editor.spare import SPARE
 from task_project import copy_project, git, run_task, tree
 
 SEED = 20181030
@@ -175,7 +176,9 @@ def stepped(tmp_path: Path) -> tuple[Path, Path, dict, dict]:
     project = copy_project(tmp_path / "project", sample_content=True)
     script = tmp_path / "stop_at_step.py"
     script.write_text(STOP_AT_STEP, encoding="utf-8")
-    assert run_task(project, "build").returncode == 0
+    for _ in range(2):  # the second keeps the first's site as the spare the next ones take
+        assert run_task(project, "build").returncode == 0
+    assert (project / "cache" / SPARE).is_dir()
     old = tree(project / "output")
     with (project / "content" / "water-rate-increase.md").open("a", encoding="utf-8") as story:
         story.write("\n::: note 2025-06-01\nA note added after the first build.\n:::\n")
@@ -209,7 +212,7 @@ def test_a_kill_at_any_step_of_the_swap_never_loses_output(stepped) -> None:
         if run.returncode == 0:
             break
         assert run.returncode == -signal.SIGKILL, stderr.decode()
-    assert step > 3  # the swap has steps, and each was survived
+    assert step > 5  # taking the spare, the swap, keeping the spare: each step survived
     assert which(tree(project / "output"), old, new) == "new"
     assert leftovers(project) == []
 

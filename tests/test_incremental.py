@@ -68,11 +68,11 @@ def cached(site: Site) -> dict:
     }
 
 
-def tree(folder: Path) -> dict[str, bytes]:
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes, and every folder (None): a folder left over is a difference."""
     return {
-        str(path.relative_to(folder)): path.read_bytes()
+        str(path.relative_to(folder)): path.read_bytes() if path.is_file() else None
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
     }
 
 
@@ -92,7 +92,7 @@ def full_build(site: Site, name: str) -> dict[str, bytes]:
     return tree(output)
 
 
-def assert_same(incremental: dict[str, bytes], full: dict[str, bytes]) -> None:
+def assert_same(incremental: dict[str, bytes | None], full: dict[str, bytes | None]) -> None:
     assert sorted(incremental) == sorted(full)
     different = [name for name in full if incremental[name] != full[name]]
     assert different == []
@@ -149,6 +149,17 @@ def test_incremental_builds_equal_full_builds(site: Site, in_git: bool) -> None:
         b"Budget" in (site.output / "what-the-ferry-timetable-change-means/index.html").read_bytes()
     )
 
+    if not in_git:  # a story taken down: its folder goes, from the spare's folders too
+        (site.root / "content" / "budget.md").unlink()
+        site.build(**cached(site))
+        assert_same(tree(site.output), full_build(site, "full-3b"))
+        assert not (site.output / "the-budget-in-five-charts").exists()
+        site.write(
+            "budget.md",
+            article(title="The budget in five charts", date="2018-10-25 09:00", category="Budget"),
+        )
+        site.build(**cached(site))
+
     # A settings change: Pelican's cache must be ignored (it is keyed on content
     # files only; livereload does so), and no page of the last build is reused.
     site.overrides["SITENAME"] = "Renamed Explainer"
@@ -162,6 +173,24 @@ def test_incremental_builds_equal_full_builds(site: Site, in_git: bool) -> None:
         inodes(site.output)["what-the-ferry-timetable-change-means/index.html"]
         == before["what-the-ferry-timetable-change-means/index.html"]
     )
+
+
+def test_a_file_where_the_last_site_had_a_folder_is_written(site: Site) -> None:
+    """The spare's folders (``spare.py``) never stand in a page's way: a page written
+    as a file where the last site had a folder is built as from nothing."""
+    for name, text in STORIES.items():
+        site.write(name, text)
+    site.build(**cached(site))
+    site.build(**cached(site))  # the site it replaced is now the spare
+    assert (site.output / "category").is_dir()
+    site.overrides |= {
+        "CATEGORY_URL": "sections/{slug}.html",
+        "CATEGORY_SAVE_AS": "sections/{slug}.html",
+        "CATEGORIES_SAVE_AS": "category",
+    }
+    site.build(**{**cached(site), "LOAD_CONTENT_CACHE": False})
+    assert (site.output / "category").is_file()
+    assert_same(tree(site.output), full_build(site, "full"))
 
 
 def test_full_builds_do_not_depend_on_the_time_of_the_build(site: Site) -> None:

@@ -12,6 +12,10 @@ half a site:
 * a build holds a lock on its staging folder (``.output-building-*``), so
   the next successful build can tell a killed build's leftovers, which it
   removes, from another build still running;
+* the site a build replaces is kept as the next build's *spare*
+  (``spare.py``): its folders, emptied of files, are the next staging
+  folder's, as making and removing a folder per page costs more than the
+  rest of a one-entry rebuild;
 * every error Pelican logs during the whole run is a problem, as the plugin
   makes those it logs while reading; a site whose content has entries but
   where the plugin did not load is refused, never published as raw ``:::``.
@@ -38,6 +42,8 @@ from pelican.plugins.dateline.outputs.record import RECORD_PATH
 from pelican.plugins.dateline.problems import BuildRefused, Problem, in_order
 from pelican.plugins.dateline.refusal import ReadingErrors
 from pelican.settings import read_settings
+
+from .spare import keep, prune, spare_path, take
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 _AT_FDCWD = -100
@@ -80,19 +86,12 @@ def build_site(
     content = os.path.abspath(settings["PATH"])
     errors = ReadingErrors(os.path.dirname(content), content).listen()
     try:
-        with _staging(final) as staging:
-            settings["OUTPUT_PATH"] = str(staging)
-            settings["DATELINE_REUSE_FROM"] = str(final)  # pages to reuse (incremental)
-            try:
-                pelican = Pelican(settings)
-                _check_plugin_loaded(pelican)
-                pelican.run()
-            except BuildRefused as refused:
-                raise BuildFailed([*errors.problems, *refused.problems]) from None
-            if errors.problems:
-                raise BuildFailed(errors.problems)
-            _keep_retained(final, staging, settings["OUTPUT_RETENTION"])
-            _swap(staging, final)
+        try:
+            _build(settings, final, errors, spare_path(settings) if final.is_dir() else None)
+        except _FolderInTheWay:  # a folder of the last site where this one has a file
+            errors.problems.clear()
+            settings = read_settings(str(settings_file), override=dict(overrides or {}))
+            _build(settings, final, errors, None)
     except BuildFailed:
         raise
     except Exception as error:  # a theme or settings bug: say what, not where
@@ -101,6 +100,37 @@ def build_site(
         errors.stop()
     _remove_stale_staging(final)
     return final
+
+
+class _FolderInTheWay(Exception):
+    """A file is to be written where the spare (``spare.py``) has a folder."""
+
+
+def _build(
+    settings: dict[str, Any], final: Path, errors: ReadingErrors, spare: Path | None
+) -> None:
+    """Run Pelican into a staging folder (the spare's folders, if there is one) and
+    put it in place of ``final``; keep the site it replaces as the next spare."""
+    with _staging(final, spare) as (staging, recycled):
+        settings["OUTPUT_PATH"] = str(staging)
+        settings["DATELINE_REUSE_FROM"] = str(final)  # pages to reuse (incremental)
+        try:
+            pelican = Pelican(settings)
+            _check_plugin_loaded(pelican)
+            pelican.run()
+        except BuildRefused as refused:
+            raise BuildFailed([*errors.problems, *refused.problems]) from None
+        except IsADirectoryError as error:
+            if recycled:  # perhaps one of its folders: the build is made again without
+                raise _FolderInTheWay from error
+            raise
+        if errors.problems:
+            raise BuildFailed(errors.problems)
+        prune(recycled)
+        _keep_retained(final, staging, settings["OUTPUT_RETENTION"])
+        replaced = _swap(staging, final)
+        if replaced and spare is not None:
+            keep(staging, spare)
 
 
 def _check_plugin_loaded(pelican: Pelican) -> None:
@@ -163,29 +193,38 @@ def _keep_retained(final: Path, staging: Path, retention: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def _staging(final: Path) -> Iterator[Path]:
-    """A fresh, locked folder beside ``final``; removed afterwards unless swapped in."""
+def _staging(final: Path, spare: Path | None) -> Iterator[tuple[Path, list[str]]]:
+    """A locked folder beside ``final``, with the folders of ``spare`` if it can take
+    them (and those folders); removed afterwards unless swapped in."""
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent))
     lock = os.open(staging, os.O_RDONLY)
+    recycled: list[str] = []
     try:
         with contextlib.suppress(OSError):  # a file system without locks: never stale
             fcntl.flock(lock, fcntl.LOCK_EX)
-        yield staging
+        taken = take(spare, staging) if spare is not None else None
+        if taken is not None:
+            os.close(lock)  # the empty folder it replaced
+            lock, recycled = taken
+        yield staging, recycled
     finally:
         os.close(lock)
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _swap(staging: Path, final: Path) -> None:
-    """Put ``staging`` in place of ``final``; the previous site ends up at ``staging``."""
+def _swap(staging: Path, final: Path) -> bool:
+    """Put ``staging`` in place of ``final``; the previous site, if there was one (True),
+    ends up at ``staging``."""
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
     if not final.exists():
         os.rename(staging, final)
-    elif not _exchange(staging, final):
+        return False
+    if not _exchange(staging, final):
         retired = staging.with_name(f"{staging.name}-old")
         os.rename(final, retired)
         os.rename(staging, final)
         os.rename(retired, staging)
+    return True
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -74,13 +74,13 @@ SETTINGS_FILES = ("pelicanconf.py", "publishconf.py")
 def _links_out(given: str | Path, target: Path) -> list[Problem]:
     """Each symbolic link in ``target`` that leads outside it."""
     problems = []
-    folders = [target] if target.is_dir() else []
+    folders = [str(target)] if target.is_dir() else []  # strings: a site has 70,000
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
                 if not entry.is_symlink():
                     if entry.is_dir(follow_symlinks=False):
-                        folders.append(Path(entry.path))
+                        folders.append(entry.path)
                     continue
                 leads = Path(os.path.realpath(entry.path))
                 if leads == target or not leads.is_relative_to(target):

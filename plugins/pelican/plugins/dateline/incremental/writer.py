@@ -214,6 +214,7 @@ class ReusingWriter(Writer):
             for relative, *_ in self.new.pop(name)[1]:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(os.path.join(self.output_path, relative))
+                _remove_empty_folders(self.output_path, relative)
 
     def _edit_whole(self, name: str, render: Callable[[], Any]) -> Any:
         """A call that writes one file: again only if it read a changed source."""
@@ -525,6 +526,18 @@ def _paginated_pages(
             )
         pages.append((first.page(number + 1).save_as, page_kwargs))
     return pages
+
+
+def _remove_empty_folders(output: str, relative: str) -> None:
+    """The folders of ``relative`` (a file removed from the site) it left empty, as a
+    build that never wrote it has none (a version page's own folder)."""
+    folder = os.path.dirname(relative)
+    while folder:
+        try:
+            os.rmdir(os.path.join(output, folder))
+        except OSError:  # holds other files (or is gone)
+            return
+        folder = os.path.dirname(folder)
 
 
 def _load(path: Path) -> dict[str, Record]:
